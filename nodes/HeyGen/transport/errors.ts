@@ -1,0 +1,111 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+/** Reads HeyGen's message out of any of the three error body shapes it uses. */
+export function heyGenErrorMessage(body: unknown): string | undefined {
+	if (body === null || typeof body !== 'object') return undefined;
+	const record = body as Record<string, unknown>;
+	const error = record.error;
+	// v1/v2: { "error": "message", "data": null }
+	if (typeof error === 'string' && error.trim() !== '') return error;
+	// v3: { "error": { "code": "unauthorized", "message": "…" } }
+	if (error !== null && typeof error === 'object') {
+		const nested = error as Record<string, unknown>;
+		if (typeof nested.message === 'string' && nested.message.trim() !== '') return nested.message;
+		if (typeof nested.code === 'string') return nested.code;
+	}
+	// v1/v2 auth failures: { "code": 400112, "message": "Unauthorized" }
+	if (typeof record.message === 'string' && record.message.trim() !== '') return record.message;
+	return undefined;
+}
+
+/** The machine-readable code HeyGen attached to an error, when there is one. */
+export function heyGenErrorCode(body: unknown): string | undefined {
+	if (body === null || typeof body !== 'object') return undefined;
+	const record = body as Record<string, unknown>;
+	if (record.error !== null && typeof record.error === 'object') {
+		const code = (record.error as Record<string, unknown>).code;
+		if (typeof code === 'string' || typeof code === 'number') return String(code);
+	}
+	if (typeof record.code === 'string' || typeof record.code === 'number') return String(record.code);
+	return undefined;
+}
+
+export interface HeyGenErrorDetails {
+	status: number;
+	endpoint: string;
+	body: unknown;
+	itemIndex?: number;
+}
+
+function describeStatus({ status, endpoint, body }: HeyGenErrorDetails): {
+	message: string;
+	description: string;
+} {
+	const heyGenMessage = heyGenErrorMessage(body);
+	const code = heyGenErrorCode(body);
+	const said = heyGenMessage
+		? `HeyGen said: "${heyGenMessage}"${code ? ` (code ${code})` : ''}.`
+		: 'HeyGen gave no message.';
+	if (status === 401) {
+		return {
+			message: 'The HeyGen API key was rejected',
+			description: `${said} Check the API key in the node's HeyGen API credential (HeyGen app → Settings → API).`,
+		};
+	}
+	if (status === 403) {
+		return {
+			message: 'HeyGen refused access (403)',
+			description: `${said} The API key may lack access to ${endpoint} on this plan.`,
+		};
+	}
+	if ((status === 404 || status === 410) && endpoint.startsWith('/v1/')) {
+		return {
+			message: `HeyGen answered ${status} for ${endpoint}`,
+			description: `${said} HeyGen is retiring its v1/v2 endpoints (announced for October 2026); this endpoint may be gone. Check the credential's Base URL too.`,
+		};
+	}
+	if (status === 429) {
+		return {
+			message: 'HeyGen rate limit reached (429), retries used up',
+			description: `${said} Wait a little, or run fewer HeyGen requests at once.`,
+		};
+	}
+	if (status >= 500) {
+		return {
+			message: `HeyGen server error (${status}), retries used up`,
+			description: `${said} HeyGen had a problem answering ${endpoint}; try again later.`,
+		};
+	}
+	return {
+		message: heyGenMessage ? `HeyGen error: ${heyGenMessage}` : `HeyGen answered ${status}`,
+		description: `${said} Request: GET ${endpoint}.`,
+	};
+}
+
+/** An error for a non-2xx answer from HeyGen. */
+export function heyGenStatusError(node: INode, details: HeyGenErrorDetails): NodeApiError {
+	const { message, description } = describeStatus(details);
+	return new NodeApiError(node, { message, httpCode: String(details.status) } as JsonObject, {
+		message,
+		description,
+		httpCode: String(details.status),
+		itemIndex: details.itemIndex,
+	});
+}
+
+/** An error for a 2xx answer that is not what HeyGen documents. */
+export function heyGenContractError(
+	node: INode,
+	message: string,
+	description: string,
+	status: number,
+	itemIndex?: number,
+): NodeApiError {
+	return new NodeApiError(node, { message, httpCode: String(status) } as JsonObject, {
+		message,
+		description,
+		httpCode: String(status),
+		itemIndex,
+	});
+}
