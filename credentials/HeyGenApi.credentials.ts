@@ -25,7 +25,7 @@ export class HeyGenApi implements ICredentialType {
 			required: true,
 			default: '',
 			description:
-				'Your HeyGen API key, from Settings → API in the HeyGen app. It is sent as the x-api-key header.',
+				'Your HeyGen API key, from the API section of the HeyGen app settings. It is sent as the x-api-key header.',
 		},
 		{
 			displayName: 'Base URL',
@@ -57,7 +57,7 @@ export class HeyGenApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'HeyGen rejected the API key. Copy it again from Settings → API in the HeyGen app.',
+					message: 'HeyGen rejected the API key. Copy it again from the API section of the HeyGen app settings.',
 				},
 			},
 			{

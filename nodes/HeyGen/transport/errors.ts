@@ -50,7 +50,7 @@ function describeStatus({ status, endpoint, body }: HeyGenErrorDetails): {
 	if (status === 401) {
 		return {
 			message: 'The HeyGen API key was rejected',
-			description: `${said} Check the API key in the node's HeyGen API credential (HeyGen app → Settings → API).`,
+			description: `${said} Check the API key in the node's HeyGen API credential (the API section of the HeyGen app settings).`,
 		};
 	}
 	if (status === 403) {

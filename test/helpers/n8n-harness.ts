@@ -1,0 +1,298 @@
+/**
+ * Runs the node the way n8n runs it, with n8n-core's own execution contexts and request helpers
+ * (ExecuteContext, LoadOptionsContext, RoutingNode for the credential test), over real HTTP.
+ * The one piece n8n's server normally supplies, the credentials helper, is a small class here
+ * that applies a credential's declarative `authenticate` definition as n8n's own does
+ * (every `properties.<part>.<key>` expression resolved against `$credentials`).
+ */
+import { ExecuteContext, LoadOptionsContext, RoutingNode } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IExecuteData,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+	INodeListSearchResult,
+	INodeType,
+	INodeTypes,
+	IVersionedNodeType,
+	IWorkflowExecuteAdditionalData,
+	INodeParameters,
+	IDataObject,
+} from 'n8n-workflow';
+import { createEmptyRunExecutionData, ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
+
+import { HeyGenApi } from '../../credentials/HeyGenApi.credentials';
+import { HeyGen } from '../../nodes/HeyGen/HeyGen.node';
+
+const NODE_TYPE = 'n8n-nodes-heygen.heyGen';
+
+class TestCredentialsHelper extends ICredentialsHelper {
+	/** Every request the helper authenticated, as it left for the network (for assertions). */
+	readonly authenticated: IHttpRequestOptions[] = [];
+
+	constructor(
+		private readonly types: Record<string, ICredentialType>,
+		private readonly data: Record<string, ICredentialDataDecryptedObject>,
+	) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow: Workflow,
+		node: INode,
+	): Promise<IHttpRequestOptions> {
+		const type = this.types[typeName];
+		const authenticate = type?.authenticate;
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+		if (authenticate && typeof authenticate === 'object' && authenticate.type === 'generic') {
+			const resolve = (value: unknown) =>
+				typeof value === 'string' && value.startsWith('=')
+					? String(
+							workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '') ?? '',
+						)
+					: value;
+			const target = requestOptions as unknown as Record<string, IDataObject | undefined>;
+			for (const [part, entries] of Object.entries(authenticate.properties)) {
+				target[part] ??= {};
+				for (const [key, value] of Object.entries(entries as IDataObject)) {
+					(target[part] as IDataObject)[String(resolve(key))] = resolve(value) as string;
+				}
+			}
+		}
+		this.authenticated.push(requestOptions);
+		return requestOptions;
+	}
+
+	async preAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
+		return undefined;
+	}
+
+	async runPreAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<never> {
+		throw new Error('not used by these tests');
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_nodeCredentials: unknown,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		const data = this.data[type];
+		if (!data) throw new Error(`No test credentials of type ${type}`);
+		return { ...data };
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties() {
+		return [];
+	}
+
+	getOAuth2Options() {
+		return undefined;
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+}
+
+function nodeTypesOf(types: Record<string, INodeType>): INodeTypes {
+	return {
+		getByName: (name: string) => types[name] as INodeType | IVersionedNodeType,
+		getByNameAndVersion: (name: string) => types[name],
+		getKnownTypes: () => ({}),
+	} as unknown as INodeTypes;
+}
+
+export interface HeyGenCredentials {
+	apiKey: string;
+	baseUrl: string;
+}
+
+export interface RunOptions {
+	credentials: HeyGenCredentials;
+	parameters: INodeParameters;
+	/** Input items (default: one empty item). */
+	input?: INodeExecutionData[];
+	continueOnFail?: boolean;
+	abortSignal?: AbortSignal;
+}
+
+function setUp(credentials: HeyGenCredentials, parameters: INodeParameters, continueOnFail = false) {
+	const nodeType = new HeyGen();
+	const node: INode = {
+		id: 'c0ffee00-0000-4000-8000-000000000001',
+		name: 'HeyGen',
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { heyGenApi: { id: 'cred-1', name: 'HeyGen account' } },
+		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	};
+	// Fill in defaults the way the editor and the workflow loader do.
+	node.parameters =
+		NodeHelpers.getNodeParameters(nodeType.description.properties, parameters, true, false, node, nodeType.description) ?? {};
+	const workflow = new Workflow({
+		id: 'wf-test',
+		name: 'HeyGen test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: nodeTypesOf({ [NODE_TYPE]: nodeType }),
+	});
+	const credentialsHelper = new TestCredentialsHelper(
+		{ heyGenApi: new HeyGenApi() },
+		{ heyGenApi: { ...credentials } },
+	);
+	const additionalData = {
+		credentialsHelper,
+		executionId: 'test-execution',
+		restApiUrl: 'http://127.0.0.1:1/rest',
+		webhookBaseUrl: 'http://127.0.0.1:1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:1/webhook-test',
+		formWaitingBaseUrl: 'http://127.0.0.1:1/form-waiting',
+		instanceBaseUrl: 'http://127.0.0.1:1',
+		variables: {},
+		userId: 'test-user',
+		currentNodeParameters: undefined,
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		logAiEvent: () => {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+	return { nodeType, node, workflow, additionalData, credentialsHelper };
+}
+
+/** Executes the HeyGen node once, with n8n-core's ExecuteContext. */
+export async function runHeyGenNode(options: RunOptions) {
+	const { nodeType, node, workflow, additionalData, credentialsHelper } = setUp(
+		options.credentials,
+		options.parameters,
+		options.continueOnFail,
+	);
+	const input = options.input ?? [{ json: {} }];
+	const executeData: IExecuteData = { node, data: { main: [input] }, source: null };
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalData,
+		'manual',
+		createEmptyRunExecutionData(),
+		0,
+		input,
+		{ main: [input] },
+		executeData,
+		[],
+		options.abortSignal,
+	);
+	const output = await nodeType.execute.call(context);
+	return { output: output as INodeExecutionData[][], authenticated: credentialsHelper.authenticated };
+}
+
+/** Calls the node's folder search (the "From list" mode of the Folder picker). */
+export async function searchFolders(
+	credentials: HeyGenCredentials,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const { nodeType, node, workflow, additionalData } = setUp(credentials, { resource: 'asset', operation: 'getAll' });
+	const context = new LoadOptionsContext(workflow, node, additionalData, 'filters.folderId');
+	return await nodeType.methods.listSearch.searchFolders.call(context, filter, paginationToken);
+}
+
+/**
+ * Runs the credential's test request the way n8n's credential tester does: a declarative node
+ * whose only request is `test.request`, run by n8n-core's RoutingNode, then the test's rules.
+ */
+export async function testCredential(credentials: HeyGenCredentials): Promise<{ status: 'OK' | 'Error'; message: string }> {
+	const credentialType = new HeyGenApi();
+	const testNodeType: INodeType = {
+		description: {
+			displayName: 'Temp',
+			name: 'temp',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: { name: 'Temp' },
+			inputs: ['main'],
+			outputs: ['main'],
+			credentials: [{ name: 'heyGenApi', required: true }],
+			properties: [
+				{
+					displayName: 'Temp',
+					name: 'temp',
+					type: 'string',
+					routing: { request: credentialType.test.request },
+					default: '',
+				},
+			],
+		},
+	} as unknown as INodeType;
+	const node: INode = {
+		id: 'temp',
+		name: 'Temp',
+		type: 'temp',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { temp: '' },
+		credentials: { heyGenApi: { id: 'cred-1', name: 'HeyGen account' } },
+	};
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: nodeTypesOf({ temp: testNodeType }),
+	});
+	const { additionalData } = setUp(credentials, {});
+	const input = [{ json: {} }];
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalData,
+		'internal',
+		createEmptyRunExecutionData(),
+		0,
+		[],
+		{ main: [input] },
+		{ node, data: {}, source: null },
+		[],
+	);
+	const routingNode = new RoutingNode(context, testNodeType, {
+		id: 'cred-1',
+		name: 'HeyGen account',
+		type: 'heyGenApi',
+		data: { ...credentials },
+	});
+	try {
+		await routingNode.runNode();
+	} catch (error) {
+		const cause = (error as { cause?: { response?: { status: number; statusText?: string }; code?: string } }).cause;
+		if (cause?.response) {
+			for (const rule of credentialType.test.rules ?? []) {
+				if (rule.type === 'responseCode' && rule.properties.value === cause.response.status) {
+					return { status: 'Error', message: rule.properties.message };
+				}
+			}
+			return { status: 'Error', message: cause.response.statusText || `Received HTTP status code: ${cause.response.status}` };
+		}
+		return { status: 'Error', message: cause?.code ?? (error as Error).message };
+	}
+	return { status: 'OK', message: 'Connection successful!' };
+}

@@ -1,0 +1,495 @@
+// @ts-check
+/**
+ * The project's one HeyGen stand-in: a real HTTP server on loopback that follows HeyGen's
+ * documented contract (see README "The HeyGen stand-in"), with a seeded account, switchable
+ * faults and latency, and a log of the requests it saw. Used by the tests, the demo and the
+ * benchmark; `npm run stand-in` runs it on its own.
+ */
+'use strict';
+
+const http = require('node:http');
+
+const FILE_TYPES = /** @type {const} */ (['image', 'audio', 'video']);
+const DEFAULT_PAGE_SIZE = 20; // HeyGen does not document its default page size; an assumption.
+const MAX_PAGE_SIZE = 100;
+const DEFAULT_API_KEY = 'stand-in-api-key';
+
+/** @typedef {'image' | 'audio' | 'video'} FileType */
+/**
+ * @typedef {object} Asset
+ * @property {string} id
+ * @property {string} name
+ * @property {FileType} file_type
+ * @property {string} folder_id
+ * @property {number} created_ts
+ * @property {string | null} url
+ */
+/**
+ * @typedef {object} Folder
+ * @property {string} id
+ * @property {string} name
+ * @property {string | null} parent_id
+ * @property {string} project_type
+ * @property {number} created_ts
+ * @property {boolean} is_trash
+ */
+/**
+ * @typedef {'status' | 'reset' | 'html' | 'truncated' | 'notJson' | 'errorBody' | 'noData' | 'slow'} FaultKind
+ * @typedef {object} Fault
+ * @property {FaultKind} kind what goes wrong: an HTTP status (with `status`, `retryAfter`), a
+ *   dropped connection, an HTML page, JSON cut short, a text body, a 200 whose `error` is set,
+ *   a 200 without `data`, or an answer delayed by `delayMs`
+ * @property {string} [path] the endpoint it hits (default: any)
+ * @property {number} [at] the 1-based number of the request to that path where it starts (default: the next one)
+ * @property {number} [times] how many requests in a row it hits (default 1)
+ * @property {number} [status] for kind 'status' and 'html' (default 500)
+ * @property {string} [retryAfter] the Retry-After header to send with it
+ * @property {number} [delayMs] for kind 'slow'
+ * @property {string} [message] the error message in the body
+ */
+/**
+ * @typedef {object} Behaviour
+ * @property {number} latencyMs added to every API answer
+ * @property {'null' | 'empty' | 'absent'} endToken how the last page says there is no more
+ * @property {boolean} totalAsString `total` as a string, as HeyGen's schema says, instead of a number
+ * @property {boolean} tokenLoop every page answers with the same token, forever
+ */
+/**
+ * @typedef {object} RecordedRequest
+ * @property {string} method
+ * @property {string} path
+ * @property {Record<string, string>} query
+ * @property {string | undefined} apiKey the x-api-key header as received
+ * @property {string | undefined} host
+ * @property {number} status
+ * @property {number} at milliseconds since the server started
+ */
+
+/**
+ * A small deterministic generator (mulberry32), so that a seed always gives the same account.
+ * @param {number} seed
+ */
+function randomFrom(seed) {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** @param {() => number} random */
+function hexId(random) {
+	let id = '';
+	for (let i = 0; i < 32; i++) id += Math.floor(random() * 16).toString(16);
+	return id;
+}
+
+const FOLDER_NAMES = ['Brand kit', 'Product demos', 'Avatars', 'Voice-overs', 'Webinars', 'Social clips', 'Onboarding', 'Archive 2025'];
+const NAME_STEMS = {
+	image: ['logo', 'background', 'thumbnail', 'slide', 'headshot', 'banner'],
+	audio: ['voiceover', 'intro-music', 'narration', 'jingle', 'podcast-cut'],
+	video: ['product-demo', 'testimonial', 'b-roll', 'webinar-clip', 'ad-cut'],
+};
+const EXTENSIONS = { image: ['png', 'jpg', 'webp'], audio: ['mp3', 'wav'], video: ['mp4', 'mov'] };
+
+/**
+ * A plausible account: folders, and assets of each type, newest first (as HeyGen lists them).
+ * @param {{ seed?: number, assets?: number | Partial<Record<FileType, number>>, folders?: number, newestTs?: number }} [options]
+ * @returns {{ assets: Asset[], folders: Folder[] }}
+ */
+function seedAccount(options = {}) {
+	const random = randomFrom(options.seed ?? 42);
+	const folderCount = Math.min(options.folders ?? 4, 1000);
+	const newestTs = options.newestTs ?? 1_764_000_000;
+	/** @type {Folder[]} */
+	const folders = [];
+	for (let i = 0; i < folderCount; i++) {
+		folders.push({
+			id: hexId(random),
+			name: FOLDER_NAMES[i % FOLDER_NAMES.length] + (i >= FOLDER_NAMES.length ? ` ${Math.floor(i / FOLDER_NAMES.length) + 1}` : ''),
+			parent_id: null,
+			project_type: 'asset',
+			created_ts: newestTs - 86_400 * (400 - i),
+			is_trash: false,
+		});
+	}
+	const counts = typeof options.assets === 'object'
+		? options.assets
+		: (() => {
+			const total = options.assets ?? 25;
+			const image = Math.ceil(total / 3);
+			const audio = Math.ceil((total - image) / 2);
+			return { image, audio, video: total - image - audio };
+		})();
+	/** @type {FileType[]} */
+	const types = [];
+	for (const type of FILE_TYPES) for (let i = 0; i < (counts[type] ?? 0); i++) types.push(type);
+	// Shuffle the types so that pages mix them, as a real library does.
+	for (let i = types.length - 1; i > 0; i--) {
+		const j = Math.floor(random() * (i + 1));
+		[types[i], types[j]] = [types[j], types[i]];
+	}
+	/** @type {Asset[]} */
+	const assets = [];
+	let ts = newestTs;
+	types.forEach((type, index) => {
+		ts -= 1 + Math.floor(random() * 3600);
+		const id = hexId(random);
+		const stems = NAME_STEMS[type];
+		const ext = EXTENSIONS[type][Math.floor(random() * EXTENSIONS[type].length)];
+		// Some assets carry their id as name, as HeyGen's own example shows.
+		const name = random() < 0.2 ? id : `${stems[Math.floor(random() * stems.length)]}-${String(index + 1).padStart(4, '0')}.${ext}`;
+		const inFolder = folders.length > 0 && random() < 0.6;
+		assets.push({
+			id,
+			name,
+			file_type: type,
+			folder_id: inFolder ? folders[Math.floor(random() * folders.length)].id : '',
+			created_ts: ts,
+			url: random() < 0.03 ? null : `/files/${type}/${id}/original.${ext}`,
+		});
+	});
+	return { assets, folders };
+}
+
+/** @param {unknown} value */
+function encodeToken(value) {
+	return Buffer.from(JSON.stringify(value)).toString('base64');
+}
+
+/** @param {string} token */
+function decodeToken(token) {
+	try {
+		const value = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
+		if (value && typeof value === 'object' && Number.isInteger(value.o) && value.o >= 0 && typeof value.q === 'string') {
+			return /** @type {{ o: number, q: string }} */ (value);
+		}
+	} catch {
+		// fall through: not a token this server issued
+	}
+	return undefined;
+}
+
+class HttpError extends Error {
+	/** @param {number} status @param {unknown} body */
+	constructor(status, body) {
+		super(`HTTP ${status}`);
+		this.status = status;
+		this.body = body;
+	}
+}
+
+/** @param {Record<string, string>} query @param {string} name @param {number} fallback */
+function pageSize(query, name, fallback) {
+	const raw = query[name];
+	if (raw === undefined || raw === '') return fallback;
+	if (!/^\d+$/.test(raw) || Number(raw) > MAX_PAGE_SIZE) {
+		throw new HttpError(400, { error: `${name} must be an integer from 0 to ${MAX_PAGE_SIZE}`, data: null });
+	}
+	return Number(raw) === 0 ? fallback : Number(raw);
+}
+
+/**
+ * Starts the stand-in on 127.0.0.1.
+ * @param {{ port?: number, apiKey?: string, seed?: number, assets?: number | Partial<Record<FileType, number>>,
+ *   folders?: number, username?: string, fileOrigin?: string, lifetimeMs?: number, quiet?: boolean } & Partial<Behaviour>} [options]
+ */
+async function startStandIn(options = {}) {
+	const apiKey = options.apiKey ?? DEFAULT_API_KEY;
+	const username = options.username ?? 'stand-in-user';
+	let account = seedAccount({ seed: options.seed, assets: options.assets, folders: options.folders });
+	/** @type {Behaviour} */
+	const behaviour = {
+		latencyMs: options.latencyMs ?? 0,
+		endToken: options.endToken ?? 'null',
+		totalAsString: options.totalAsString ?? false,
+		tokenLoop: options.tokenLoop ?? false,
+	};
+	/** @type {Array<Fault & { from: number, left: number }>} */
+	let faults = [];
+	/** @type {RecordedRequest[]} */
+	const requests = [];
+	/** @type {Map<string, number>} */
+	const countByPath = new Map();
+	const startedAt = Date.now();
+	/** @type {Set<import('node:net').Socket>} */
+	const sockets = new Set();
+	let origin = '';
+
+	/** @param {Asset} asset */
+	const present = (asset) => ({ ...asset, url: asset.url === null ? null : `${options.fileOrigin ?? origin.replace('127.0.0.1', 'localhost')}${asset.url}` });
+
+	/** @param {Record<string, string>} query */
+	function listAssets(query) {
+		const limit = pageSize(query, 'limit', DEFAULT_PAGE_SIZE);
+		const fileType = query.file_type;
+		if (fileType !== undefined && fileType !== '' && !FILE_TYPES.includes(/** @type {FileType} */ (fileType))) {
+			throw new HttpError(400, { error: `file_type must be one of ${FILE_TYPES.join(', ')}`, data: null });
+		}
+		const folderId = query.folder_id || undefined;
+		const fingerprint = `${fileType ?? ''}|${folderId ?? ''}`;
+		let offset = 0;
+		if (query.token !== undefined && query.token !== '') {
+			const token = decodeToken(query.token);
+			if (!token || token.q !== fingerprint) throw new HttpError(400, { error: 'invalid pagination token', data: null });
+			offset = token.o;
+		}
+		const matching = account.assets.filter((asset) => (!fileType || asset.file_type === fileType) && (!folderId || asset.folder_id === folderId));
+		const page = matching.slice(offset, offset + limit).map(present);
+		/** @type {Record<string, unknown>} */
+		const data = { assets: page, total: behaviour.totalAsString ? String(matching.length) : matching.length };
+		if (behaviour.tokenLoop) {
+			data.token = encodeToken({ o: 0, q: fingerprint });
+		} else if (offset + limit < matching.length) {
+			data.token = encodeToken({ o: offset + limit, q: fingerprint });
+		} else if (behaviour.endToken === 'null') {
+			data.token = null;
+		} else if (behaviour.endToken === 'empty') {
+			data.token = '';
+		}
+		return { error: null, data };
+	}
+
+	/** @param {Record<string, string>} query */
+	function listFolders(query) {
+		const limit = pageSize(query, 'limit', DEFAULT_PAGE_SIZE);
+		const nameFilter = (query.name_filter ?? '').toLowerCase();
+		const trash = query.is_trash === 'true';
+		const parent = query.parent_id || null;
+		const fingerprint = `${nameFilter}|${trash}|${parent ?? ''}`;
+		let offset = 0;
+		if (query.token) {
+			const token = decodeToken(query.token);
+			if (!token || token.q !== fingerprint) throw new HttpError(400, { error: 'invalid pagination token', data: null });
+			offset = token.o;
+		}
+		const matching = account.folders.filter((folder) => folder.is_trash === trash && folder.parent_id === parent && folder.name.toLowerCase().includes(nameFilter));
+		const folders = matching.slice(offset, offset + limit);
+		const token = offset + limit < matching.length ? encodeToken({ o: offset + limit, q: fingerprint }) : null;
+		return { error: null, data: { folders, token } };
+	}
+
+	/** @param {string} path */
+	function nextFault(path) {
+		const count = (countByPath.get(path) ?? 0) + 1;
+		countByPath.set(path, count);
+		const fault = faults.find((f) => (f.path === undefined || f.path === path) && count >= f.from && f.left > 0);
+		if (fault) fault.left -= 1;
+		return fault;
+	}
+
+	/**
+	 * @param {http.ServerResponse} res @param {number} status @param {unknown} body
+	 * @param {Record<string, string>} [headers]
+	 */
+	function sendJson(res, status, body, headers = {}) {
+		const text = JSON.stringify(body);
+		res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+		res.end(text);
+	}
+
+	/**
+	 * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {RecordedRequest} record
+	 */
+	async function handle(req, res, record) {
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		const path = url.pathname;
+		const query = Object.fromEntries(url.searchParams.entries());
+		Object.assign(record, { path, query });
+
+		if (path.startsWith('/files/')) {
+			const asset = account.assets.find((a) => a.url === path);
+			if (!asset) return sendJson(res, 404, { error: 'not found' });
+			const bytes = Buffer.from(`stand-in ${asset.file_type} ${asset.id}\n`);
+			res.writeHead(200, { 'content-type': `${asset.file_type}/${path.split('.').pop()}`, 'content-length': bytes.length });
+			return res.end(bytes);
+		}
+
+		const fault = nextFault(path);
+		const delay = behaviour.latencyMs + (fault?.kind === 'slow' ? fault.delayMs ?? 5000 : 0);
+		if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+		if (res.destroyed) return undefined;
+
+		if (fault && fault.kind !== 'slow') {
+			const message = fault.message ?? 'stand-in fault';
+			/** @type {Record<string, string>} */
+			const extra = fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {};
+			switch (fault.kind) {
+				case 'status':
+					return sendJson(res, fault.status ?? 500, fault.status === 401 ? { code: 400112, message: 'Unauthorized' } : { error: message, data: null }, extra);
+				case 'reset':
+					record.status = 0;
+					return req.socket.destroy();
+				case 'html': {
+					const page = `<html><head><title>${fault.status ?? 502} Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>`;
+					res.writeHead(fault.status ?? 502, { 'content-type': 'text/html', ...extra });
+					return res.end(page);
+				}
+				case 'truncated': {
+					const text = JSON.stringify(listAssets(query));
+					res.writeHead(200, { 'content-type': 'application/json' });
+					return res.end(text.slice(0, Math.floor(text.length / 2)));
+				}
+				case 'notJson':
+					res.writeHead(200, { 'content-type': 'text/plain' });
+					return res.end('OK');
+				case 'errorBody':
+					return sendJson(res, 200, { error: message, data: null });
+				case 'noData':
+					return sendJson(res, 200, { error: null });
+				default:
+					break;
+			}
+		}
+
+		if (req.method !== 'GET') return sendJson(res, 405, { error: `${req.method} is not served by the stand-in`, data: null });
+		const key = req.headers['x-api-key'];
+		const v3 = path.startsWith('/v3/');
+		if (key !== apiKey) {
+			return v3
+				? sendJson(res, 401, { error: { code: 'unauthorized', message: 'Invalid or missing API key', param: null, doc_url: null } })
+				: sendJson(res, 401, { code: 400112, message: 'Unauthorized' });
+		}
+		try {
+			if (path === '/v1/asset/list') return sendJson(res, 200, listAssets(query));
+			if (path === '/v1/folders') return sendJson(res, 200, listFolders(query));
+			if (path === '/v3/users/me') {
+				return sendJson(res, 200, { data: { username, email: `${username}@example.com`, first_name: 'Stand', last_name: 'In', billing_type: 'api' } });
+			}
+		} catch (error) {
+			if (error instanceof HttpError) return sendJson(res, error.status, error.body);
+			throw error;
+		}
+		return v3
+			? sendJson(res, 404, { error: { code: 'not_found', message: `No route ${path}`, param: null, doc_url: null } })
+			: sendJson(res, 404, { error: `No route ${path}`, data: null });
+	}
+
+	const server = http.createServer((req, res) => {
+		/** @type {RecordedRequest} */
+		const record = {
+			method: req.method ?? 'GET',
+			path: '',
+			query: {},
+			apiKey: typeof req.headers['x-api-key'] === 'string' ? req.headers['x-api-key'] : undefined,
+			host: req.headers.host,
+			status: 0,
+			at: Date.now() - startedAt,
+		};
+		requests.push(record);
+		res.on('finish', () => {
+			record.status = res.statusCode;
+		});
+		handle(req, res, record).catch((error) => {
+			if (!res.headersSent) sendJson(res, 500, { error: String(error), data: null });
+			else res.destroy();
+		});
+	});
+	server.on('connection', (socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
+	await new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined));
+	});
+	const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+	origin = `http://127.0.0.1:${address.port}`;
+
+	let closed = false;
+	const close = async () => {
+		if (closed) return;
+		closed = true;
+		clearTimeout(lifetime);
+		for (const socket of sockets) socket.destroy();
+		await new Promise((resolve) => server.close(() => resolve(undefined)));
+	};
+	// A stand-in never outlives its purpose: it stops by itself after lifetimeMs (if set).
+	const lifetime = options.lifetimeMs ? setTimeout(() => void close(), options.lifetimeMs) : undefined;
+	lifetime?.unref();
+
+	return {
+		url: origin,
+		port: address.port,
+		apiKey,
+		username,
+		/** The seeded account as the API presents it (URLs absolute). */
+		get assets() {
+			return account.assets.map(present);
+		},
+		get folders() {
+			return account.folders.slice();
+		},
+		requests,
+		behaviour,
+		/** Requests to one path, in order. @param {string} path */
+		requestsTo(path) {
+			return requests.filter((r) => r.path === path);
+		},
+		/** @param {Fault} fault */
+		addFault(fault) {
+			const seen = fault.path ? countByPath.get(fault.path) ?? 0 : 0;
+			faults.push({ ...fault, from: fault.at ?? seen + 1, left: fault.times ?? 1 });
+		},
+		/** @param {Partial<Behaviour>} changes */
+		set(changes) {
+			Object.assign(behaviour, changes);
+		},
+		/** @param {Parameters<typeof seedAccount>[0]} seedOptions */
+		reseed(seedOptions) {
+			account = seedAccount(seedOptions);
+		},
+		/** Forgets faults, recorded requests and behaviour changes. */
+		reset() {
+			faults = [];
+			requests.length = 0;
+			countByPath.clear();
+			Object.assign(behaviour, { latencyMs: options.latencyMs ?? 0, endToken: options.endToken ?? 'null', totalAsString: options.totalAsString ?? false, tokenLoop: options.tokenLoop ?? false });
+		},
+		close,
+	};
+}
+
+/** @param {string[]} argv */
+function parseArgs(argv) {
+	/** @type {Record<string, string>} */
+	const args = {};
+	for (let i = 0; i < argv.length; i++) {
+		const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
+		if (!match) throw new Error(`Unknown argument ${argv[i]}`);
+		args[match[1]] = match[2] ?? (argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : 'true');
+	}
+	return args;
+}
+
+if (require.main === module) {
+	const args = parseArgs(process.argv.slice(2));
+	if (args.help) {
+		console.log('Usage: node test/stand-in/heygen-stand-in.js [--port N] [--api-key KEY] [--assets N] [--folders N] [--seed N] [--latency MS] [--end-token null|empty|absent] [--total-as-string] [--lifetime-seconds N]');
+		process.exit(0);
+	}
+	startStandIn({
+		port: args.port ? Number(args.port) : 0,
+		apiKey: args['api-key'] ?? process.env.HEYGEN_STAND_IN_API_KEY,
+		assets: args.assets ? Number(args.assets) : 900,
+		folders: args.folders ? Number(args.folders) : 6,
+		seed: args.seed ? Number(args.seed) : 42,
+		latencyMs: args.latency ? Number(args.latency) : 0,
+		endToken: /** @type {Behaviour['endToken']} */ (args['end-token'] ?? 'null'),
+		totalAsString: args['total-as-string'] === 'true',
+		lifetimeMs: args['lifetime-seconds'] ? Number(args['lifetime-seconds']) * 1000 : undefined,
+	}).then((standIn) => {
+		console.log(JSON.stringify({ url: standIn.url, apiKey: standIn.apiKey, assets: standIn.assets.length, folders: standIn.folders.length }));
+		const stop = () => void standIn.close().then(() => process.exit(0));
+		process.on('SIGINT', stop);
+		process.on('SIGTERM', stop);
+	}, (error) => {
+		console.error(`stand-in: ${error.message}`);
+		process.exit(1);
+	});
+}
+
+module.exports = { startStandIn, seedAccount, DEFAULT_API_KEY, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE };
