@@ -103,7 +103,7 @@ const EXTENSIONS = { image: ['png', 'jpg', 'webp'], audio: ['mp3', 'wav'], video
 function seedAccount(options = {}) {
 	const random = randomFrom(options.seed ?? 42);
 	const folderCount = Math.min(options.folders ?? 4, 1000);
-	const newestTs = options.newestTs ?? 1_764_000_000;
+	const newestTs = options.newestTs ?? 1_795_000_000; // mid-November 2026
 	/** @type {Folder[]} */
 	const folders = [];
 	for (let i = 0; i < folderCount; i++) {

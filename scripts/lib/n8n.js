@@ -1,0 +1,272 @@
+// @ts-check
+/**
+ * Drives a real n8n (the pinned runtime from scripts/n8n-runtime.js) without its editor: a fresh
+ * user folder with this package linked in, credential and workflow import, `n8n execute`, and
+ * `n8n start` for the editor. Shared by the end-to-end tests, `npm start`, the demo and the benchmark.
+ */
+'use strict';
+
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+const PACKAGE_NAME = require(path.join(PROJECT_ROOT, 'package.json')).name;
+const ENCRYPTION_KEY = 'n8n-nodes-heygen-local-only-key';
+
+/** @typedef {{ runtime: { node: string, n8n: string }, userFolder: string, env: NodeJS.ProcessEnv }} N8nInstance */
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = /** @type {net.AddressInfo} */ (server.address());
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/**
+ * A fresh n8n user folder with this package (its built dist/) linked where n8n looks for
+ * installed community nodes, so the node type is `n8n-nodes-heygen.heyGen`.
+ * @param {{ runtime: { node: string, n8n: string }, folder?: string, logLevel?: string, port?: number, env?: NodeJS.ProcessEnv }} options
+ * @returns {Promise<N8nInstance>}
+ */
+async function createN8n(options) {
+	if (!fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'nodes', 'HeyGen', 'HeyGen.node.js'))) {
+		throw new Error('dist/ is missing: run `npm run build` first');
+	}
+	const userFolder = options.folder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-n8n-'));
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	fs.mkdirSync(path.join(nodesDir, 'node_modules'), { recursive: true });
+	const link = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
+	if (!fs.existsSync(link)) fs.symlinkSync(PROJECT_ROOT, link, 'dir');
+	fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: '*' } }));
+	const env = {
+		PATH: process.env.PATH,
+		HOME: process.env.HOME,
+		TMPDIR: process.env.TMPDIR,
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
+		DB_TYPE: 'sqlite',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		N8N_PORT: String(options.port ?? (await freePort())),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_LOG_LEVEL: options.logLevel ?? 'info',
+		N8N_LOG_FORMAT: 'json',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		GENERIC_TIMEZONE: 'UTC',
+		...options.env,
+	};
+	return { runtime: options.runtime, userFolder, env };
+}
+
+/**
+ * Runs one n8n CLI command to its end.
+ * @param {N8nInstance} n8n @param {string[]} args @param {{ timeoutMs?: number, signal?: AbortSignal }} [options]
+ * @returns {Promise<{ code: number | null, stdout: string, stderr: string, ms: number }>}
+ */
+function n8nCommand(n8n, args, options = {}) {
+	return new Promise((resolve, reject) => {
+		const started = Date.now();
+		const child = spawn(n8n.runtime.node, [n8n.runtime.n8n, ...args], { env: n8n.env, cwd: n8n.userFolder, stdio: ['ignore', 'pipe', 'pipe'] });
+		/** @type {Buffer[]} */
+		const out = [];
+		/** @type {Buffer[]} */
+		const err = [];
+		child.stdout.on('data', (chunk) => out.push(chunk));
+		child.stderr.on('data', (chunk) => err.push(chunk));
+		const timeoutMs = options.timeoutMs ?? 180_000;
+		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+		const onAbort = () => child.kill('SIGTERM');
+		options.signal?.addEventListener('abort', onAbort, { once: true });
+		child.on('error', reject);
+		child.on('close', (code, signal) => {
+			clearTimeout(timer);
+			options.signal?.removeEventListener('abort', onAbort);
+			const stdout = Buffer.concat(out).toString('utf8');
+			const stderr = Buffer.concat(err).toString('utf8');
+			if (signal === 'SIGKILL' && Date.now() - started >= timeoutMs) {
+				reject(new Error(`n8n ${args[0]} did not finish within ${timeoutMs / 1000} s.\n${tail(stdout + stderr)}`));
+				return;
+			}
+			resolve({ code, stdout, stderr, ms: Date.now() - started });
+		});
+	});
+}
+
+/** @param {string} text */
+function tail(text, lines = 20) {
+	return text.trim().split('\n').slice(-lines).join('\n');
+}
+
+/** @param {N8nInstance} n8n @param {string} kind @param {unknown[]} entries */
+async function importEntries(n8n, kind, entries) {
+	const file = path.join(n8n.userFolder, `import-${kind}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+	fs.writeFileSync(file, JSON.stringify(entries));
+	try {
+		const result = await n8nCommand(n8n, [`import:${kind}`, `--input=${file}`]);
+		if (result.code !== 0) throw new Error(`n8n import:${kind} failed (exit ${result.code}):\n${tail(result.stdout + result.stderr)}`);
+		return result;
+	} finally {
+		fs.rmSync(file, { force: true });
+	}
+}
+
+/**
+ * Imports credentials; `data` is plain, n8n encrypts it with the instance's key.
+ * @param {N8nInstance} n8n @param {Array<{ id: string, name: string, type: string, data: Record<string, unknown> }>} credentials
+ */
+async function importCredentials(n8n, credentials) {
+	return await importEntries(n8n, 'credentials', credentials);
+}
+
+/** @param {N8nInstance} n8n @param {Array<Record<string, unknown>>} workflows */
+async function importWorkflows(n8n, workflows) {
+	return await importEntries(n8n, 'workflow', workflows);
+}
+
+/**
+ * The run object that `n8n execute --rawOutput` prints: with N8N_LOG_FORMAT=json, it is the
+ * message of one log line.
+ * @param {string} stdout
+ */
+function parseRun(stdout) {
+	for (const line of stdout.split('\n')) {
+		const trimmed = line.trim();
+		if (!trimmed.startsWith('{')) continue;
+		/** @type {any} */
+		let entry;
+		try {
+			entry = JSON.parse(trimmed);
+		} catch {
+			continue;
+		}
+		const candidates = [entry, typeof entry.message === 'string' && entry.message.trim().startsWith('{') ? safeParse(entry.message) : undefined];
+		for (const candidate of candidates) {
+			if (candidate && typeof candidate === 'object' && candidate.data && candidate.data.resultData && 'status' in candidate) return candidate;
+		}
+	}
+	return undefined;
+}
+
+/** @param {string} text */
+function safeParse(text) {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Executes an imported workflow headless.
+ * @param {N8nInstance} n8n @param {string} workflowId @param {{ timeoutMs?: number, signal?: AbortSignal }} [options]
+ */
+async function executeWorkflow(n8n, workflowId, options = {}) {
+	const result = await n8nCommand(n8n, ['execute', `--id=${workflowId}`, '--rawOutput'], options);
+	const run = parseRun(result.stdout);
+	return { ...result, run };
+}
+
+/**
+ * The output items (json) of one node in a run, first run of the node, first output.
+ * @param {any} run @param {string} nodeName @returns {Array<Record<string, any>>}
+ */
+function nodeItems(run, nodeName) {
+	const task = run?.data?.resultData?.runData?.[nodeName]?.[0];
+	if (!task) return [];
+	return (task.data?.main?.[0] ?? []).map((/** @type {{ json: Record<string, any> }} */ item) => item.json);
+}
+
+/** The error a run ended with, if any. @param {any} run */
+function runError(run) {
+	return run?.data?.resultData?.error;
+}
+
+/**
+ * Starts `n8n start` (the editor and API) and waits until it is ready.
+ * @param {N8nInstance} n8n @param {{ onLog?: (line: string) => void, readyTimeoutMs?: number }} [options]
+ */
+async function startServer(n8n, options = {}) {
+	const child = spawn(n8n.runtime.node, [n8n.runtime.n8n, 'start'], { env: n8n.env, cwd: n8n.userFolder, stdio: ['ignore', 'pipe', 'pipe'] });
+	const url = `http://127.0.0.1:${n8n.env.N8N_PORT}`;
+	let exited = false;
+	child.on('exit', () => {
+		exited = true;
+	});
+	for (const stream of [child.stdout, child.stderr]) {
+		let buffer = '';
+		stream.on('data', (chunk) => {
+			buffer += chunk.toString('utf8');
+			const lines = buffer.split('\n');
+			buffer = lines.pop() ?? '';
+			for (const line of lines) options.onLog?.(line);
+		});
+	}
+	const stop = () =>
+		new Promise((resolve) => {
+			if (exited) return resolve(undefined);
+			child.once('exit', () => resolve(undefined));
+			child.kill('SIGTERM');
+			setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+		});
+	const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
+	while (Date.now() < deadline) {
+		if (exited) throw new Error('n8n start exited before it was ready');
+		try {
+			const response = await fetch(`${url}/healthz/readiness`);
+			if (response.ok) return { url, child, stop };
+		} catch {
+			// not listening yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	await stop();
+	throw new Error(`n8n start was not ready within ${(options.readyTimeoutMs ?? 120_000) / 1000} s`);
+}
+
+/**
+ * Sets up the instance owner through n8n's REST API, so the editor opens with a known login.
+ * @param {string} url @param {{ email: string, password: string, firstName: string, lastName: string }} owner
+ */
+async function setupOwner(url, owner) {
+	const response = await fetch(`${url}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(owner),
+	});
+	if (!response.ok) {
+		const text = await response.text();
+		if (/already/i.test(text)) return false;
+		throw new Error(`Owner setup failed: ${response.status} ${text.slice(0, 300)}`);
+	}
+	return true;
+}
+
+module.exports = {
+	PROJECT_ROOT,
+	PACKAGE_NAME,
+	freePort,
+	createN8n,
+	n8nCommand,
+	importCredentials,
+	importWorkflows,
+	executeWorkflow,
+	parseRun,
+	nodeItems,
+	runError,
+	startServer,
+	setupOwner,
+};

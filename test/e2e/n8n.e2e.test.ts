@@ -1,0 +1,202 @@
+/**
+ * The product in a real n8n: the built package linked into a pinned n8n (scripts/n8n-runtime.js),
+ * credentials and workflows imported with n8n's CLI, executed headless with `n8n execute`,
+ * against the HeyGen stand-in over loopback.
+ */
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { ensureRuntime } from '../../scripts/n8n-runtime';
+import { createN8n, executeWorkflow, importCredentials, importWorkflows, nodeItems, runError } from '../../scripts/lib/n8n';
+import { startStandIn } from '../stand-in/heygen-stand-in';
+
+type StandIn = Awaited<ReturnType<typeof startStandIn>>;
+type N8n = Awaited<ReturnType<typeof createN8n>>;
+
+const LIST = '/v1/asset/list';
+const GOOD = { id: 'heygenDemoCred01', name: 'HeyGen account' };
+const BAD = { id: 'heygenWrongKey01', name: 'HeyGen wrong key' };
+const API_KEY = `e2e-secret-${randomBytes(12).toString('hex')}`;
+const WRONG_KEY = `e2e-wrong-${randomBytes(12).toString('hex')}`;
+const EXAMPLES = join(__dirname, '..', '..', 'examples');
+
+let standIn: StandIn;
+let n8n: N8n;
+
+function heyGenWorkflow(id: string, parameters: Record<string, unknown>, credential = GOOD) {
+	return {
+		id,
+		name: id,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{ id: `${id}-t`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: `${id}-h`,
+				name: 'HeyGen',
+				type: 'n8n-nodes-heygen.heyGen',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { resource: 'asset', operation: 'getAll', ...parameters },
+				credentials: { heyGenApi: credential },
+			},
+		],
+		connections: { Start: { main: [[{ node: 'HeyGen', type: 'main', index: 0 }]] } },
+	};
+}
+
+function exampleWorkflows() {
+	return readdirSync(EXAMPLES)
+		.filter((file) => file.endsWith('.json'))
+		.map((file) => {
+			const workflow = JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8'));
+			// Nodes that need outside services stay in the shipped file but are off in this run.
+			for (const node of workflow.nodes) if (node.type === 'n8n-nodes-base.slack') node.disabled = true;
+			return workflow;
+		});
+}
+
+let folderId = '';
+
+beforeAll(async () => {
+	const runtime = await ensureRuntime();
+	standIn = await startStandIn({ apiKey: API_KEY, assets: { image: 120, audio: 90, video: 90 }, folders: 4, seed: 11 });
+	folderId = standIn.folders[2].id;
+	n8n = await createN8n({ runtime });
+	await importCredentials(n8n, [
+		{ ...GOOD, type: 'heyGenApi', data: { apiKey: API_KEY, baseUrl: standIn.url } },
+		{ ...BAD, type: 'heyGenApi', data: { apiKey: WRONG_KEY, baseUrl: standIn.url } },
+	]);
+	await importWorkflows(n8n, [
+		heyGenWorkflow('e2eReturnAll0001', { returnAll: true }),
+		heyGenWorkflow('e2eFiltered00001', {
+			returnAll: false,
+			limit: 5,
+			filters: { fileType: 'video', folderId: { __rl: true, mode: 'id', value: folderId } },
+		}),
+		heyGenWorkflow('e2eLimit15000001', { returnAll: false, limit: 150 }),
+		heyGenWorkflow('e2eWrongKey00001', { returnAll: true }, BAD),
+		...exampleWorkflows(),
+	]);
+}, 45 * 60 * 1000);
+
+afterAll(async () => {
+	await standIn?.close();
+	if (n8n) rmSync(n8n.userFolder, { recursive: true, force: true });
+});
+
+beforeEach(() => standIn.reset());
+
+const ids = (items: Array<Record<string, unknown>>) => items.map((item) => item.id);
+
+it('Return All over several pages: every asset exactly once, one item each, in HeyGen order', async () => {
+	const result = await executeWorkflow(n8n, 'e2eReturnAll0001');
+	expect(result.code).toBe(0);
+	expect(result.run.status).toBe('success');
+	const items = nodeItems(result.run, 'HeyGen');
+	expect(ids(items)).toEqual(standIn.assets.map((asset) => asset.id));
+	expect(items[0]).toEqual(standIn.assets[0]);
+	expect(standIn.requestsTo(LIST).map((request) => request.query.limit)).toEqual(['100', '100', '100']);
+	expect(standIn.requestsTo(LIST).every((request) => request.apiKey === API_KEY)).toBe(true);
+});
+
+it('Limit and both filters (file type, folder by ID) give exactly the right subset', async () => {
+	const result = await executeWorkflow(n8n, 'e2eFiltered00001');
+	expect(result.run.status).toBe('success');
+	const expected = standIn.assets.filter((asset) => asset.file_type === 'video' && asset.folder_id === folderId).slice(0, 5);
+	expect(expected).toHaveLength(5);
+	expect(ids(nodeItems(result.run, 'HeyGen'))).toEqual(expected.map((asset) => asset.id));
+	expect(standIn.requestsTo(LIST)[0].query).toMatchObject({ file_type: 'video', folder_id: folderId, limit: '5' });
+});
+
+it('Limit 150 takes a page of 100 and one of 50', async () => {
+	const result = await executeWorkflow(n8n, 'e2eLimit15000001');
+	expect(ids(nodeItems(result.run, 'HeyGen'))).toEqual(standIn.assets.slice(0, 150).map((asset) => asset.id));
+	expect(standIn.requestsTo(LIST).map((request) => request.query.limit)).toEqual(['100', '50']);
+});
+
+it('a wrong API key fails the execution, saying the key was rejected', async () => {
+	const result = await executeWorkflow(n8n, 'e2eWrongKey00001');
+	expect(result.code).toBe(1);
+	expect(result.run.status).toBe('error');
+	const error = runError(result.run);
+	expect(error.message).toBe('The HeyGen API key was rejected');
+	expect(error.httpCode).toBe('401');
+	expect(JSON.stringify(result.run)).not.toContain(WRONG_KEY);
+	expect(standIn.requestsTo(LIST)).toHaveLength(1);
+});
+
+it('429 with Retry-After and a 5xx in the middle of the pages: success, every asset once', async () => {
+	standIn.addFault({ path: LIST, kind: 'status', status: 429, retryAfter: '1', at: 2 });
+	standIn.addFault({ path: LIST, kind: 'status', status: 503, at: 4 });
+	const result = await executeWorkflow(n8n, 'e2eReturnAll0001');
+	expect(result.run.status).toBe('success');
+	expect(ids(nodeItems(result.run, 'HeyGen'))).toEqual(standIn.assets.map((asset) => asset.id));
+	expect(standIn.requestsTo(LIST).map((request) => request.status)).toEqual([200, 429, 200, 503, 200]);
+});
+
+it('example: the scheduled asset audit summarizes every asset by type and folder', async () => {
+	const result = await executeWorkflow(n8n, 'hgAssetAudit0001');
+	expect(result.code).toBe(0);
+	expect(result.run.status).toBe('success');
+	const [summary] = nodeItems(result.run, 'Summarize by type and folder');
+	expect(summary.total).toBe(300);
+	for (const type of ['image', 'audio', 'video']) {
+		for (const folder of ['', ...standIn.folders.map((f) => f.id)]) {
+			const assets = standIn.assets.filter((asset) => asset.file_type === type && asset.folder_id === folder);
+			const row = summary.rows.find((r: { file_type: string; folder_id: string }) => r.file_type === type && r.folder_id === (folder || '(root)'));
+			expect(row?.count ?? 0).toBe(assets.length);
+			if (assets.length) {
+				expect(row.newest_ts).toBe(Math.max(...assets.map((asset) => asset.created_ts)));
+				expect(row.oldest_ts).toBe(Math.min(...assets.map((asset) => asset.created_ts)));
+			}
+		}
+	}
+	expect(summary.text).toMatch(/^HeyGen asset audit: 300 assets \(image: 120, audio: 90, video: 90\)/);
+});
+
+function findFile(dir: string, name: string): string | undefined {
+	for (const entry of readdirSync(dir)) {
+		const path = join(dir, entry);
+		if (statSync(path).isDirectory()) {
+			const found = findFile(path, name);
+			if (found) return found;
+		} else if (entry === name) {
+			return path;
+		}
+	}
+	return undefined;
+}
+
+it('example: the inventory export writes one CSV row per asset', async () => {
+	const result = await executeWorkflow(n8n, 'hgInventoryCsv01');
+	expect(result.run.status).toBe('success');
+	const [item] = result.run.data.resultData.runData['Inventory CSV'][0].data.main[0];
+	expect(item.binary.data).toMatchObject({ mimeType: 'text/csv', fileName: 'heygen-assets.csv' });
+	const file = findFile(n8n.userFolder, String(item.binary.data.id).split('/').pop() ?? '');
+	expect(file).toBeDefined();
+	const lines = readFileSync(file as string, 'utf8').trim().split('\n');
+	expect(lines[0]).toBe('id,name,type,folder,created,url');
+	expect(lines).toHaveLength(301);
+	expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual(standIn.assets.map((asset) => asset.id));
+});
+
+function filesUnder(dir: string): string[] {
+	return readdirSync(dir).flatMap((entry) => {
+		const path = join(dir, entry);
+		return statSync(path).isDirectory() ? filesUnder(path) : [path];
+	});
+}
+
+it('the API key appears nowhere in n8n\'s saved data (database, binary data, settings)', async () => {
+	const result = await executeWorkflow(n8n, 'e2eReturnAll0001');
+	expect(result.run.status).toBe('success');
+	expect(result.stdout + result.stderr).not.toContain(API_KEY);
+	const files = filesUnder(join(n8n.userFolder, '.n8n')).filter((file) => !file.includes('/nodes/node_modules/'));
+	expect(files.some((file) => file.endsWith('database.sqlite'))).toBe(true);
+	const withKey = files.filter((file) => readFileSync(file).includes(API_KEY));
+	expect(withKey).toEqual([]);
+	// The test can see a key where there is one: the stand-in's log holds it.
+	expect(standIn.requestsTo(LIST)[0].apiKey).toBe(API_KEY);
+});
