@@ -17,7 +17,7 @@ export class HeyGen implements INodeType {
 		icon: { light: 'file:heygen.svg', dark: 'file:heygen.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: '={{ ({ getAll: "Get many" })[$parameter["operation"]] + " " + $parameter["resource"] + "s" }}',
 		description: 'List the image, audio and video assets in a HeyGen account',
 		defaults: { name: 'HeyGen' },
 		usableAsTool: true,

@@ -6,7 +6,7 @@
  */
 'use strict';
 
-const { spawn } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
@@ -30,21 +30,38 @@ function freePort() {
 	});
 }
 
+/** @type {string | undefined} */
+let packedTarball;
+
 /**
- * A fresh n8n user folder with this package (its built dist/) linked where n8n looks for
- * installed community nodes, so the node type is `n8n-nodes-heygen.heyGen`.
+ * This package as npm would publish it (`npm pack` of the built dist/), packed once per process.
+ */
+function packOnce() {
+	if (packedTarball && fs.existsSync(packedTarball)) return packedTarball;
+	if (!fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'nodes', 'HeyGen', 'HeyGen.node.js'))) {
+		throw new Error('dist/ is missing: run `npm run build` first');
+	}
+	const destination = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-pack-'));
+	const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', destination], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+	packedTarball = path.join(destination, JSON.parse(out)[0].filename);
+	process.on('exit', () => fs.rmSync(destination, { recursive: true, force: true }));
+	return packedTarball;
+}
+
+/**
+ * An n8n user folder (fresh unless `folder` is given) with this package installed the way n8n
+ * installs a community package: the packed tarball unpacked in .n8n/nodes/node_modules, no
+ * node_modules of its own, so the node type is `n8n-nodes-heygen.heyGen` and n8n-workflow is n8n's.
  * @param {{ runtime: { node: string, n8n: string }, folder?: string, logLevel?: string, port?: number, env?: NodeJS.ProcessEnv }} options
  * @returns {Promise<N8nInstance>}
  */
 async function createN8n(options) {
-	if (!fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'nodes', 'HeyGen', 'HeyGen.node.js'))) {
-		throw new Error('dist/ is missing: run `npm run build` first');
-	}
 	const userFolder = options.folder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-n8n-'));
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
-	fs.mkdirSync(path.join(nodesDir, 'node_modules'), { recursive: true });
-	const link = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
-	if (!fs.existsSync(link)) fs.symlinkSync(PROJECT_ROOT, link, 'dir');
+	const installed = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
+	fs.rmSync(installed, { recursive: true, force: true });
+	fs.mkdirSync(installed, { recursive: true });
+	execFileSync('tar', ['-xzf', packOnce(), '-C', installed, '--strip-components=1']);
 	fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: '*' } }));
 	const env = {
 		PATH: process.env.PATH,

@@ -4,7 +4,7 @@
  * against the HeyGen stand-in over loopback.
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ensureRuntime } from '../../scripts/n8n-runtime';
@@ -159,7 +159,7 @@ it('example: the scheduled asset audit summarizes every asset by type and folder
 function findFile(dir: string, name: string): string | undefined {
 	for (const entry of readdirSync(dir)) {
 		const path = join(dir, entry);
-		if (statSync(path).isDirectory()) {
+		if (lstatSync(path).isDirectory()) {
 			const found = findFile(path, name);
 			if (found) return found;
 		} else if (entry === name) {
@@ -185,7 +185,7 @@ it('example: the inventory export writes one CSV row per asset', async () => {
 function filesUnder(dir: string): string[] {
 	return readdirSync(dir).flatMap((entry) => {
 		const path = join(dir, entry);
-		return statSync(path).isDirectory() ? filesUnder(path) : [path];
+		return lstatSync(path).isDirectory() ? filesUnder(path) : [path];
 	});
 }
 
@@ -193,7 +193,7 @@ it('the API key appears nowhere in n8n\'s saved data (database, binary data, set
 	const result = await executeWorkflow(n8n, 'e2eReturnAll0001');
 	expect(result.run.status).toBe('success');
 	expect(result.stdout + result.stderr).not.toContain(API_KEY);
-	const files = filesUnder(join(n8n.userFolder, '.n8n')).filter((file) => !file.includes('/nodes/node_modules/'));
+	const files = filesUnder(join(n8n.userFolder, '.n8n'));
 	expect(files.some((file) => file.endsWith('database.sqlite'))).toBe(true);
 	const withKey = files.filter((file) => readFileSync(file).includes(API_KEY));
 	expect(withKey).toEqual([]);
