@@ -156,6 +156,17 @@ it('example: the scheduled asset audit summarizes every asset by type and folder
 	expect(summary.text).toMatch(/^HeyGen asset audit: 300 assets \(image: 120, audio: 90, video: 90\)/);
 });
 
+describe('every workflow in examples/ runs against the stand-in', () => {
+	const examples = readdirSync(EXAMPLES).filter((file) => file.endsWith('.json'));
+	it.each(examples)('%s', async (file) => {
+		const { id } = JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8'));
+		const result = await executeWorkflow(n8n, id);
+		expect(result.code).toBe(0);
+		expect(result.run.status).toBe('success');
+		expect(standIn.requestsTo(LIST).length).toBeGreaterThan(0);
+	});
+});
+
 function findFile(dir: string, name: string): string | undefined {
 	for (const entry of readdirSync(dir)) {
 		const path = join(dir, entry);
