@@ -3,12 +3,13 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
-	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import * as asset from './actions/asset';
+import type { ExecutionCache } from './actions/asset/listing';
 import { listSearch } from './methods';
+import { asNodeError } from './transport/errors';
 
 export class HeyGen implements INodeType {
 	description: INodeTypeDescription = {
@@ -42,6 +43,7 @@ export class HeyGen implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const returnData: INodeExecutionData[] = [];
+		const cache: ExecutionCache = {};
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			try {
 				const resource = this.getNodeParameter('resource', itemIndex);
@@ -53,7 +55,7 @@ export class HeyGen implements INodeType {
 						{ itemIndex },
 					);
 				}
-				returnData.push(...(await asset.getAll.execute.call(this, itemIndex)));
+				returnData.push(...(await asset.getAll.execute.call(this, itemIndex, cache)));
 			} catch (error) {
 				if (this.continueOnFail()) {
 					returnData.push({
@@ -62,11 +64,7 @@ export class HeyGen implements INodeType {
 					});
 					continue;
 				}
-				// Both constructors hand back an error of their own class unchanged.
-				if (error instanceof NodeApiError) {
-					throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
-				}
-				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+				throw asNodeError(this.getNode(), error, itemIndex);
 			}
 		}
 		return [returnData];

@@ -20,6 +20,7 @@ const BAD = { id: 'heygenWrongKey01', name: 'HeyGen wrong key' };
 const API_KEY = `e2e-secret-${randomBytes(12).toString('hex')}`;
 const WRONG_KEY = `e2e-wrong-${randomBytes(12).toString('hex')}`;
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
+const FILE_SIZE = 200_000;
 
 let standIn: StandIn;
 let n8n: N8n;
@@ -61,7 +62,7 @@ let folderId = '';
 
 beforeAll(async () => {
 	const runtime = await ensureRuntime();
-	standIn = await startStandIn({ apiKey: API_KEY, assets: { image: 120, audio: 90, video: 90 }, folders: 4, seed: 11 });
+	standIn = await startStandIn({ apiKey: API_KEY, assets: { image: 120, audio: 90, video: 90 }, folders: 4, seed: 11, fileSizeBytes: FILE_SIZE });
 	folderId = standIn.folders[2].id;
 	n8n = await createN8n({ runtime });
 	await importCredentials(n8n, [
@@ -77,6 +78,9 @@ beforeAll(async () => {
 		}),
 		heyGenWorkflow('e2eLimit15000001', { returnAll: false, limit: 150 }),
 		heyGenWorkflow('e2eWrongKey00001', { returnAll: true }, BAD),
+		heyGenWorkflow('e2eV3ReturnAll01', { apiVersion: 'v3', returnAll: true }),
+		heyGenWorkflow('e2eV3Filtered001', { apiVersion: 'v3', limit: 25, filters: { fileType: 'audio' } }),
+		heyGenWorkflow('e2eDownload00001', { limit: 8, download: true, downloadConcurrency: 3 }),
 		...exampleWorkflows(),
 	]);
 }, 45 * 60 * 1000);
@@ -154,6 +158,42 @@ it('example: the scheduled asset audit summarizes every asset by type and folder
 		}
 	}
 	expect(summary.text).toMatch(/^HeyGen asset audit: 300 assets \(image: 120, audio: 90, video: 90\)/);
+});
+
+it('v3: Return All gives the same assets in the same output shape, plus owner and space_id', async () => {
+	const result = await executeWorkflow(n8n, 'e2eV3ReturnAll01');
+	expect(result.run.status).toBe('success');
+	const items = nodeItems(result.run, 'HeyGen');
+	expect(items.map(({ owner, space_id, ...rest }) => ({ ...rest, extra: [owner, space_id] }))).toEqual(
+		standIn.assets.map((asset) => ({ ...asset, extra: [standIn.username, 'space-0001'] })),
+	);
+	expect(standIn.requestsTo('/v3/users/me')).toHaveLength(1);
+	expect(standIn.requestsTo('/v3/assets')).toHaveLength(3);
+});
+
+it('v3: the file type is filtered in the node and Limit counts after it', async () => {
+	const result = await executeWorkflow(n8n, 'e2eV3Filtered001');
+	const expected = standIn.assets.filter((asset) => asset.file_type === 'audio').slice(0, 25);
+	expect(ids(nodeItems(result.run, 'HeyGen'))).toEqual(expected.map((asset) => asset.id));
+});
+
+it('Download Files streams each file into n8n\'s binary data store, without the API key', async () => {
+	const result = await executeWorkflow(n8n, 'e2eDownload00001');
+	expect(result.run.status).toBe('success');
+	const items = result.run.data.resultData.runData.HeyGen[0].data.main[0];
+	const expected = standIn.assets.slice(0, 8);
+	expect(items.map((item: { json: { id: string } }) => item.json.id)).toEqual(expected.map((asset) => asset.id));
+	for (const [index, item] of items.entries()) {
+		if (expected[index].url === null) continue;
+		expect(item.binary.data).toMatchObject({ bytes: FILE_SIZE, data: 'filesystem-v2' });
+		const file = findFile(n8n.userFolder, String(item.binary.data.id).split('/').pop() ?? '');
+		const bytes = readFileSync(file as string);
+		expect(bytes).toHaveLength(FILE_SIZE);
+		expect(bytes.subarray(0, 32).toString()).toBe(expected[index].id);
+	}
+	const files = standIn.requests.filter((request) => request.path.startsWith('/files/'));
+	expect(files.length).toBeGreaterThan(0);
+	expect(files.every((request) => request.apiKey === undefined)).toBe(true);
 });
 
 describe('every workflow in examples/ runs against the stand-in', () => {

@@ -5,7 +5,7 @@
  * that applies a credential's declarative `authenticate` definition as n8n's own does
  * (every `properties.<part>.<key>` expression resolved against `$credentials`).
  */
-import { ExecuteContext, LoadOptionsContext, RoutingNode } from 'n8n-core';
+import { ExecuteContext, LoadOptionsContext, PollContext, RoutingNode } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
@@ -25,6 +25,7 @@ import { createEmptyRunExecutionData, ICredentialsHelper, NodeHelpers, Workflow 
 
 import { HeyGenApi } from '../../credentials/HeyGenApi.credentials';
 import { HeyGen } from '../../nodes/HeyGen/HeyGen.node';
+import { HeyGenTrigger } from '../../nodes/HeyGen/HeyGenTrigger.node';
 
 const NODE_TYPE = 'n8n-nodes-heygen.heyGen';
 
@@ -133,12 +134,18 @@ export interface RunOptions {
 	abortSignal?: AbortSignal;
 }
 
-function setUp(credentials: HeyGenCredentials, parameters: INodeParameters, continueOnFail = false) {
-	const nodeType = new HeyGen();
+function setUp(
+	credentials: HeyGenCredentials,
+	parameters: INodeParameters,
+	continueOnFail = false,
+	nodeType: INodeType = new HeyGen(),
+	typeName = NODE_TYPE,
+	staticData?: IDataObject,
+) {
 	const node: INode = {
 		id: 'c0ffee00-0000-4000-8000-000000000001',
 		name: 'HeyGen',
-		type: NODE_TYPE,
+		type: typeName,
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: {},
@@ -154,7 +161,8 @@ function setUp(credentials: HeyGenCredentials, parameters: INodeParameters, cont
 		nodes: [node],
 		connections: {},
 		active: false,
-		nodeTypes: nodeTypesOf({ [NODE_TYPE]: nodeType }),
+		nodeTypes: nodeTypesOf({ [typeName]: nodeType }),
+		staticData,
 	});
 	const credentialsHelper = new TestCredentialsHelper(
 		{ heyGenApi: new HeyGenApi() },
@@ -182,11 +190,12 @@ function setUp(credentials: HeyGenCredentials, parameters: INodeParameters, cont
 
 /** Executes the HeyGen node once, with n8n-core's ExecuteContext. */
 export async function runHeyGenNode(options: RunOptions) {
-	const { nodeType, node, workflow, additionalData, credentialsHelper } = setUp(
+	const { node, workflow, additionalData, credentialsHelper } = setUp(
 		options.credentials,
 		options.parameters,
 		options.continueOnFail,
 	);
+	const nodeType = workflow.nodeTypes.getByNameAndVersion(NODE_TYPE) as HeyGen;
 	const input = options.input ?? [{ json: {} }];
 	const executeData: IExecuteData = { node, data: { main: [input] }, source: null };
 	const context = new ExecuteContext(
@@ -212,7 +221,8 @@ export async function searchFolders(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const { nodeType, node, workflow, additionalData } = setUp(credentials, { resource: 'asset', operation: 'getAll' });
+	const { node, workflow, additionalData } = setUp(credentials, { resource: 'asset', operation: 'getAll' });
+	const nodeType = workflow.nodeTypes.getByNameAndVersion(NODE_TYPE) as HeyGen;
 	const context = new LoadOptionsContext(workflow, node, additionalData, 'filters.folderId');
 	return await nodeType.methods.listSearch.searchFolders.call(context, filter, paginationToken);
 }
@@ -295,4 +305,21 @@ export async function testCredential(credentials: HeyGenCredentials): Promise<{ 
 		return { status: 'Error', message: cause?.code ?? (error as Error).message };
 	}
 	return { status: 'OK', message: 'Connection successful!' };
+}
+
+/**
+ * A HeyGen Trigger that can be polled again and again, like an active workflow: the same
+ * workflow (and so the same static data) each time, through n8n-core's PollContext.
+ */
+export function heyGenTrigger(credentials: HeyGenCredentials, parameters: INodeParameters) {
+	const nodeType = new HeyGenTrigger();
+	const { node, workflow, additionalData } = setUp(credentials, parameters, false, nodeType, 'n8n-nodes-heygen.heyGenTrigger', {});
+	return {
+		workflow,
+		poll: async (mode: 'trigger' | 'manual' = 'trigger') => {
+			const context = new PollContext(workflow, node, additionalData, mode, mode === 'manual' ? 'manual' : 'activate');
+			return await nodeType.poll.call(context);
+		},
+		staticData: () => workflow.getStaticData('node', node),
+	};
 }

@@ -93,6 +93,8 @@ const NAME_STEMS = {
 	audio: ['voiceover', 'intro-music', 'narration', 'jingle', 'podcast-cut'],
 	video: ['product-demo', 'testimonial', 'b-roll', 'webinar-clip', 'ad-cut'],
 };
+/** @type {Record<string, string>} */
+const MIME_TYPES = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp', mp3: 'audio/mpeg', wav: 'audio/wav', mp4: 'video/mp4', mov: 'video/quicktime' };
 const EXTENSIONS = { image: ['png', 'jpg', 'webp'], audio: ['mp3', 'wav'], video: ['mp4', 'mov'] };
 
 /**
@@ -182,12 +184,22 @@ class HttpError extends Error {
 	}
 }
 
-/** @param {Record<string, string>} query @param {string} name @param {number} fallback */
-function pageSize(query, name, fallback) {
+/** A v3 error body. @param {string} code @param {string} message @param {string | null} [param] */
+function v3Error(code, message, param = null) {
+	return { error: { code, message, param, doc_url: null } };
+}
+
+/**
+ * @param {Record<string, string>} query @param {string} name @param {number} fallback
+ * @param {'v1' | 'v3'} [version] v1 takes 0–100 (0 = default), v3 takes 1–100
+ */
+function pageSize(query, name, fallback, version = 'v1') {
 	const raw = query[name];
 	if (raw === undefined || raw === '') return fallback;
-	if (!/^\d+$/.test(raw) || Number(raw) > MAX_PAGE_SIZE) {
-		throw new HttpError(400, { error: `${name} must be an integer from 0 to ${MAX_PAGE_SIZE}`, data: null });
+	const min = version === 'v3' ? 1 : 0;
+	if (!/^\d+$/.test(raw) || Number(raw) > MAX_PAGE_SIZE || Number(raw) < min) {
+		const message = `${name} must be an integer from ${min} to ${MAX_PAGE_SIZE}`;
+		throw new HttpError(400, version === 'v3' ? v3Error('invalid_parameter', message, name) : { error: message, data: null });
 	}
 	return Number(raw) === 0 ? fallback : Number(raw);
 }
@@ -195,11 +207,12 @@ function pageSize(query, name, fallback) {
 /**
  * Starts the stand-in on 127.0.0.1.
  * @param {{ port?: number, apiKey?: string, seed?: number, assets?: number | Partial<Record<FileType, number>>,
- *   folders?: number, username?: string, fileOrigin?: string, lifetimeMs?: number, quiet?: boolean } & Partial<Behaviour>} [options]
+ *   folders?: number, username?: string, fileOrigin?: string, fileSizeBytes?: number, lifetimeMs?: number } & Partial<Behaviour>} [options]
  */
 async function startStandIn(options = {}) {
 	const apiKey = options.apiKey ?? DEFAULT_API_KEY;
 	const username = options.username ?? 'stand-in-user';
+	const spaceId = 'space-0001';
 	let account = seedAccount({ seed: options.seed, assets: options.assets, folders: options.folders });
 	/** @type {Behaviour} */
 	const behaviour = {
@@ -215,6 +228,8 @@ async function startStandIn(options = {}) {
 	/** @type {Map<string, number>} */
 	const countByPath = new Map();
 	const startedAt = Date.now();
+	/** Downloads at once, now and at the most since the last reset. */
+	const fileStats = { inFlight: 0, maxInFlight: 0 };
 	/** @type {Set<import('node:net').Socket>} */
 	const sockets = new Set();
 	let origin = '';
@@ -253,6 +268,42 @@ async function startStandIn(options = {}) {
 		return { error: null, data };
 	}
 
+	/**
+	 * GET /v3/assets (Beta): `username` required, `limit` 1–100, `folder_id` absent = all folders,
+	 * empty = the root only; pages follow `next_token` while `has_more`.
+	 * @param {Record<string, string>} query
+	 */
+	function listAssetsV3(query) {
+		if (!query.username) throw new HttpError(400, v3Error('invalid_parameter', 'username is required', 'username'));
+		const limit = pageSize(query, 'limit', DEFAULT_PAGE_SIZE, 'v3');
+		const folderFilter = query.folder_id;
+		const fingerprint = `v3|${query.username}|${folderFilter ?? '*'}`;
+		let offset = 0;
+		if (query.token) {
+			const token = decodeToken(query.token);
+			if (!token || token.q !== fingerprint) throw new HttpError(400, v3Error('invalid_parameter', 'invalid pagination token', 'token'));
+			offset = token.o;
+		}
+		const owned = query.username === username ? account.assets : [];
+		const matching = owned.filter((asset) => folderFilter === undefined || asset.folder_id === folderFilter);
+		const data = matching.slice(offset, offset + limit).map((asset) => {
+			const shown = present(asset);
+			return {
+				id: shown.id,
+				name: shown.name,
+				type: shown.file_type,
+				owner: username,
+				space_id: spaceId,
+				uploaded_at: shown.created_ts,
+				url: shown.url,
+				folder_id: shown.folder_id === '' ? null : shown.folder_id,
+			};
+		});
+		const hasMore = behaviour.tokenLoop || offset + limit < matching.length;
+		const nextToken = behaviour.tokenLoop ? encodeToken({ o: 0, q: fingerprint }) : hasMore ? encodeToken({ o: offset + limit, q: fingerprint }) : null;
+		return { data, has_more: hasMore, next_token: nextToken };
+	}
+
 	/** @param {Record<string, string>} query */
 	function listFolders(query) {
 		const limit = pageSize(query, 'limit', DEFAULT_PAGE_SIZE);
@@ -270,6 +321,31 @@ async function startStandIn(options = {}) {
 		const folders = matching.slice(offset, offset + limit);
 		const token = offset + limit < matching.length ? encodeToken({ o: offset + limit, q: fingerprint }) : null;
 		return { error: null, data: { folders, token } };
+	}
+
+	/**
+	 * The file host: an asset's bytes, streamed (fileSizeBytes each, deterministic), with its MIME type.
+	 * Like HeyGen's file hosts, it needs no API key.
+	 * @param {http.ServerResponse} res @param {string} path
+	 */
+	function serveFile(res, path) {
+		const asset = account.assets.find((a) => a.url === path);
+		if (!asset) return sendJson(res, 404, { error: 'not found' });
+		const size = options.fileSizeBytes ?? 64;
+		const ext = path.split('.').pop() ?? '';
+		res.writeHead(200, { 'content-type': MIME_TYPES[ext] ?? 'application/octet-stream', 'content-length': size });
+		const chunk = Buffer.alloc(Math.min(size, 64 * 1024), `${asset.id}\n`);
+		let left = size;
+		const pump = () => {
+			while (left > 0) {
+				const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+				left -= piece.length;
+				if (!res.write(piece)) return void res.once('drain', pump);
+			}
+			res.end();
+		};
+		pump();
+		return undefined;
 	}
 
 	/** @param {string} path */
@@ -300,14 +376,15 @@ async function startStandIn(options = {}) {
 		const query = Object.fromEntries(url.searchParams.entries());
 		Object.assign(record, { path, query });
 
+		const v3 = path.startsWith('/v3/');
 		if (path.startsWith('/files/')) {
-			const asset = account.assets.find((a) => a.url === path);
-			if (!asset) return sendJson(res, 404, { error: 'not found' });
-			const bytes = Buffer.from(`stand-in ${asset.file_type} ${asset.id}\n`);
-			res.writeHead(200, { 'content-type': `${asset.file_type}/${path.split('.').pop()}`, 'content-length': bytes.length });
-			return res.end(bytes);
+			// Downloads in progress, from arrival to the end of the answer (latency included).
+			fileStats.inFlight += 1;
+			fileStats.maxInFlight = Math.max(fileStats.maxInFlight, fileStats.inFlight);
+			res.once('close', () => {
+				fileStats.inFlight -= 1;
+			});
 		}
-
 		const fault = nextFault(path);
 		const delay = behaviour.latencyMs + (fault?.kind === 'slow' ? fault.delayMs ?? 5000 : 0);
 		if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
@@ -319,6 +396,7 @@ async function startStandIn(options = {}) {
 			const extra = fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {};
 			switch (fault.kind) {
 				case 'status':
+					if (v3) return sendJson(res, fault.status ?? 500, v3Error(fault.status === 401 ? 'unauthorized' : fault.status === 429 ? 'rate_limit_exceeded' : 'server_error', message), extra);
 					return sendJson(res, fault.status ?? 500, fault.status === 401 ? { code: 400112, message: 'Unauthorized' } : { error: message, data: null }, extra);
 				case 'reset':
 					record.status = 0;
@@ -329,7 +407,7 @@ async function startStandIn(options = {}) {
 					return res.end(page);
 				}
 				case 'truncated': {
-					const text = JSON.stringify(listAssets(query));
+					const text = JSON.stringify(v3 ? listAssetsV3(query) : listAssets(query));
 					res.writeHead(200, { 'content-type': 'application/json' });
 					return res.end(text.slice(0, Math.floor(text.length / 2)));
 				}
@@ -337,7 +415,7 @@ async function startStandIn(options = {}) {
 					res.writeHead(200, { 'content-type': 'text/plain' });
 					return res.end('OK');
 				case 'errorBody':
-					return sendJson(res, 200, { error: message, data: null });
+					return sendJson(res, 200, v3 ? v3Error('server_error', message) : { error: message, data: null });
 				case 'noData':
 					return sendJson(res, 200, { error: null });
 				default:
@@ -345,9 +423,9 @@ async function startStandIn(options = {}) {
 			}
 		}
 
+		if (path.startsWith('/files/')) return serveFile(res, path);
 		if (req.method !== 'GET') return sendJson(res, 405, { error: `${req.method} is not served by the stand-in`, data: null });
 		const key = req.headers['x-api-key'];
-		const v3 = path.startsWith('/v3/');
 		if (key !== apiKey) {
 			return v3
 				? sendJson(res, 401, { error: { code: 'unauthorized', message: 'Invalid or missing API key', param: null, doc_url: null } })
@@ -356,6 +434,7 @@ async function startStandIn(options = {}) {
 		try {
 			if (path === '/v1/asset/list') return sendJson(res, 200, listAssets(query));
 			if (path === '/v1/folders') return sendJson(res, 200, listFolders(query));
+			if (path === '/v3/assets') return sendJson(res, 200, listAssetsV3(query));
 			if (path === '/v3/users/me') {
 				return sendJson(res, 200, { data: { username, email: `${username}@example.com`, first_name: 'Stand', last_name: 'In', billing_type: 'api' } });
 			}
@@ -425,6 +504,7 @@ async function startStandIn(options = {}) {
 		},
 		requests,
 		behaviour,
+		fileStats,
 		/** Requests to one path, in order. @param {string} path */
 		requestsTo(path) {
 			return requests.filter((r) => r.path === path);
@@ -438,6 +518,27 @@ async function startStandIn(options = {}) {
 		set(changes) {
 			Object.assign(behaviour, changes);
 		},
+		/**
+		 * Adds a new asset at the top of the library (newest first), as an upload would.
+		 * @param {{ file_type?: FileType, folder_id?: string, created_ts?: number, name?: string }} [fields]
+		 */
+		addAsset(fields = {}) {
+			const newest = account.assets[0]?.created_ts ?? 1_795_000_000;
+			const id = `new${String(account.assets.length).padStart(6, '0')}${Math.random().toString(16).slice(2, 12).padEnd(10, '0')}`.slice(0, 32).padEnd(32, '0');
+			const type = fields.file_type ?? 'image';
+			/** @type {Asset} */
+			const asset = {
+				id,
+				name: fields.name ?? `upload-${id.slice(-6)}.${EXTENSIONS[type][0]}`,
+				file_type: type,
+				folder_id: fields.folder_id ?? '',
+				created_ts: fields.created_ts ?? newest + 60,
+				url: `/files/${type}/${id}/original.${EXTENSIONS[type][0]}`,
+			};
+			account.assets.unshift(asset);
+			account.assets.sort((a, b) => b.created_ts - a.created_ts);
+			return present(asset);
+		},
 		/** @param {Parameters<typeof seedAccount>[0]} seedOptions */
 		reseed(seedOptions) {
 			account = seedAccount(seedOptions);
@@ -447,6 +548,7 @@ async function startStandIn(options = {}) {
 			faults = [];
 			requests.length = 0;
 			countByPath.clear();
+			fileStats.maxInFlight = fileStats.inFlight;
 			Object.assign(behaviour, { latencyMs: options.latencyMs ?? 0, endToken: options.endToken ?? 'null', totalAsString: options.totalAsString ?? false, tokenLoop: options.tokenLoop ?? false });
 		},
 		close,
@@ -468,7 +570,7 @@ function parseArgs(argv) {
 if (require.main === module) {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.help) {
-		console.log('Usage: node test/stand-in/heygen-stand-in.js [--port N] [--api-key KEY] [--assets N] [--folders N] [--seed N] [--latency MS] [--end-token null|empty|absent] [--total-as-string] [--lifetime-seconds N]');
+		console.log('Usage: node test/stand-in/heygen-stand-in.js [--port N] [--api-key KEY] [--assets N] [--folders N] [--seed N] [--latency MS] [--file-size BYTES] [--end-token null|empty|absent] [--total-as-string] [--lifetime-seconds N]');
 		process.exit(0);
 	}
 	startStandIn({
@@ -478,6 +580,7 @@ if (require.main === module) {
 		folders: args.folders ? Number(args.folders) : 6,
 		seed: args.seed ? Number(args.seed) : 42,
 		latencyMs: args.latency ? Number(args.latency) : 0,
+		fileSizeBytes: args['file-size'] ? Number(args['file-size']) : undefined,
 		endToken: /** @type {Behaviour['endToken']} */ (args['end-token'] ?? 'null'),
 		totalAsString: args['total-as-string'] === 'true',
 		lifetimeMs: args['lifetime-seconds'] ? Number(args['lifetime-seconds']) * 1000 : undefined,

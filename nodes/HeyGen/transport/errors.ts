@@ -1,5 +1,5 @@
 import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 /** Reads HeyGen's message out of any of the three error body shapes it uses. */
 export function heyGenErrorMessage(body: unknown): string | undefined {
@@ -62,7 +62,7 @@ function describeStatus({ status, endpoint, body }: HeyGenErrorDetails): {
 	if ((status === 404 || status === 410) && endpoint.startsWith('/v1/')) {
 		return {
 			message: `HeyGen answered ${status} for ${endpoint}`,
-			description: `${said} HeyGen is retiring its v1/v2 endpoints (announced for October 2026); this endpoint may be gone. Check the credential's Base URL too.`,
+			description: `${said} HeyGen is retiring its v1/v2 endpoints (announced for October 2026); this endpoint may be gone. Switch the node's API Version to v3, and check the credential's Base URL.`,
 		};
 	}
 	if (status === 429) {
@@ -108,4 +108,10 @@ export function heyGenContractError(
 		httpCode: String(status),
 		itemIndex,
 	});
+}
+
+/** An error as n8n wants it thrown from a node: n8n's own error classes pass through unchanged. */
+export function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error as Error, { itemIndex });
 }

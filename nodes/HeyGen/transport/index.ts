@@ -4,6 +4,7 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
+	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
@@ -39,7 +40,7 @@ const RETRYABLE_NETWORK_CODES = new Set([
 	'ERR_SOCKET_CONNECTION_TIMEOUT',
 ]);
 
-export type HeyGenContext = IExecuteFunctions | ILoadOptionsFunctions;
+export type HeyGenContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 interface NetworkFailure {
 	code?: string;

@@ -1,35 +1,109 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { heyGenContractError } from '../../transport/errors';
-import { heyGenApiRequest } from '../../transport';
+import { downloadAsset, mapWithConcurrency } from '../../helpers/download';
+import { asNodeError } from '../../transport/errors';
+import { checkApiVersion, checkFilters, type ExecutionCache, type ListingOptions, listAssets } from './listing';
 
-/** HeyGen's largest page for List Assets. */
-export const MAX_PAGE_SIZE = 100;
-
-/** Pages in a row that may come back empty while still carrying a token. */
-const MAX_EMPTY_PAGES = 5;
-
-export const FILE_TYPES = ['image', 'audio', 'video'] as const;
-export type FileType = (typeof FILE_TYPES)[number];
+export { MAX_PAGE_SIZE } from './listing';
 
 const showFor = { resource: ['asset'], operation: ['getAll'] };
 
-export const description: INodeProperties[] = [
+/** The Filters collection, shared with the HeyGen Trigger. */
+export const filtersProperty: INodeProperties = {
+	displayName: 'Filters',
+	name: 'filters',
+	type: 'collection',
+	placeholder: 'Add Filter',
+	default: {},
+	options: [
+		{
+			displayName: 'File Type',
+			name: 'fileType',
+			type: 'options',
+			default: 'image',
+			description: 'Only assets of this type (on v3, HeyGen has no such filter: the node applies it)',
+			options: [
+				{ name: 'Audio', value: 'audio' },
+				{ name: 'Image', value: 'image' },
+				{ name: 'Video', value: 'video' },
+			],
+		},
+		{
+			displayName: 'Folder',
+			name: 'folderId',
+			type: 'resourceLocator',
+			default: { mode: 'list', value: '' },
+			description: 'Only assets in this HeyGen folder',
+			modes: [
+				{
+					displayName: 'From List',
+					name: 'list',
+					type: 'list',
+					placeholder: 'Select a folder...',
+					typeOptions: { searchListMethod: 'searchFolders', searchable: true },
+				},
+				{
+					displayName: 'By ID',
+					name: 'id',
+					type: 'string',
+					placeholder: 'e.g. 8b1a4e0f2c3d4e5f8a9b0c1d2e3f4a5b',
+					validation: [
+						{
+							type: 'regex',
+							properties: {
+								regex: '^[^\\s/?#]+$',
+								errorMessage: 'A folder ID has no spaces, slashes, "?" or "#"',
+							},
+						},
+					],
+				},
+			],
+		},
+	],
+};
+
+/** API Version and Owner Username, shared with the HeyGen Trigger. */
+export const apiVersionProperties: INodeProperties[] = [
 	{
+		displayName: 'API Version',
+		name: 'apiVersion',
+		type: 'options',
+		default: 'v1',
+		description:
+			'Which HeyGen endpoint lists the assets. HeyGen is retiring v1 (announced for October 2026); v3 is in beta.',
+		options: [
+			{ name: 'V1 — List Assets', value: 'v1', description: 'GET /v1/asset/list' },
+			{ name: 'V3 — Assets (Beta)', value: 'v3', description: 'GET /v3/assets' },
+		],
+	},
+	{
+		displayName: 'Owner Username',
+		name: 'ownerUsername',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. jane_doe',
+		description:
+			"Whose assets to list (v3 requires it while in beta). Leave empty for the API key's own user, asked once per run from HeyGen.",
+		displayOptions: { show: { apiVersion: ['v3'] } },
+	},
+];
+
+const withShowFor = (property: INodeProperties): INodeProperties => ({
+	...property,
+	displayOptions: { show: { ...showFor, ...(property.displayOptions?.show ?? {}) } },
+});
+
+export const description: INodeProperties[] = [
+	...apiVersionProperties.map(withShowFor),
+	withShowFor({
 		displayName: 'Return All',
 		name: 'returnAll',
 		type: 'boolean',
 		default: false,
 		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show: showFor },
-	},
-	{
+	}),
+	withShowFor({
 		displayName: 'Limit',
 		name: 'limit',
 		type: 'number',
@@ -37,76 +111,45 @@ export const description: INodeProperties[] = [
 		// No maxValue on purpose: above 100 the node pages through HeyGen's results until it has Limit assets.
 		typeOptions: { minValue: 1, numberPrecision: 0 },
 		description: 'Max number of results to return',
-		displayOptions: { show: { ...showFor, returnAll: [false] } },
-	},
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: { show: showFor },
-		options: [
-			{
-				displayName: 'File Type',
-				name: 'fileType',
-				type: 'options',
-				default: 'image',
-				description: 'Only assets of this type',
-				options: [
-					{ name: 'Audio', value: 'audio' },
-					{ name: 'Image', value: 'image' },
-					{ name: 'Video', value: 'video' },
-				],
-			},
-			{
-				displayName: 'Folder',
-				name: 'folderId',
-				type: 'resourceLocator',
-				default: { mode: 'list', value: '' },
-				description: 'Only assets in this HeyGen folder',
-				modes: [
-					{
-						displayName: 'From List',
-						name: 'list',
-						type: 'list',
-						placeholder: 'Select a folder...',
-						typeOptions: {
-							searchListMethod: 'searchFolders',
-							searchable: true,
-						},
-					},
-					{
-						displayName: 'By ID',
-						name: 'id',
-						type: 'string',
-						placeholder: 'e.g. 8b1a4e0f2c3d4e5f8a9b0c1d2e3f4a5b',
-						validation: [
-							{
-								type: 'regex',
-								properties: {
-									regex: '^[^\\s/?#]+$',
-									errorMessage: 'A folder ID has no spaces, slashes, "?" or "#"',
-								},
-							},
-						],
-					},
-				],
-			},
-		],
-	},
+		displayOptions: { show: { returnAll: [false] } },
+	}),
+	withShowFor(filtersProperty),
+	withShowFor({
+		displayName: 'Download Files',
+		name: 'download',
+		type: 'boolean',
+		default: false,
+		description: "Whether to download each asset's file into the item's binary data, for storage or messaging nodes",
+	}),
+	withShowFor({
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the output binary field to put the file in',
+		displayOptions: { show: { download: [true] } },
+	}),
+	withShowFor({
+		displayName: 'Parallel Downloads',
+		name: 'downloadConcurrency',
+		type: 'number',
+		default: 4,
+		typeOptions: { minValue: 1, maxValue: 16, numberPrecision: 0 },
+		description: 'How many files to download at once',
+		displayOptions: { show: { download: [true] } },
+	}),
 ];
 
-export interface ListAssetsQuery {
+export interface GetAllQuery extends ListingOptions {
 	returnAll: boolean;
 	/** Assets wanted when returnAll is false. */
 	limit: number;
-	fileType?: FileType;
-	folderId?: string;
+	download?: { binaryPropertyName: string; concurrency: number };
 }
 
 /** Reads and checks this operation's parameters for one input item. */
-export function readListAssetsQuery(this: IExecuteFunctions, itemIndex: number): ListAssetsQuery {
+export function readQuery(this: IExecuteFunctions, itemIndex: number): GetAllQuery {
 	const node = this.getNode();
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false);
 	if (typeof returnAll !== 'boolean') {
@@ -124,120 +167,50 @@ export function readListAssetsQuery(this: IExecuteFunctions, itemIndex: number):
 		}
 		limit = value;
 	}
-
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const query: ListAssetsQuery = { returnAll, limit };
-
-	if (filters.fileType !== undefined && filters.fileType !== '') {
-		const fileType = String(filters.fileType).toLowerCase();
-		if (!(FILE_TYPES as readonly string[]).includes(fileType)) {
-			throw new NodeOperationError(node, `File Type must be image, audio or video, not "${String(filters.fileType)}"`, {
+	const folderId =
+		filters.folderId === undefined ? undefined : this.getNodeParameter('filters.folderId', itemIndex, '', { extractValue: true });
+	const apiVersion = checkApiVersion(node, this.getNodeParameter('apiVersion', itemIndex, 'v1'), itemIndex);
+	const query: GetAllQuery = {
+		returnAll,
+		limit,
+		apiVersion,
+		...checkFilters(node, filters.fileType, folderId, itemIndex),
+	};
+	if (apiVersion === 'v3') query.ownerUsername = String(this.getNodeParameter('ownerUsername', itemIndex, '') ?? '');
+	if (this.getNodeParameter('download', itemIndex, false) === true) {
+		const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '').trim();
+		if (binaryPropertyName === '') {
+			throw new NodeOperationError(node, 'Put Output File in Field must name a binary field, e.g. "data"', { itemIndex });
+		}
+		const concurrency = this.getNodeParameter('downloadConcurrency', itemIndex, 4) as unknown;
+		if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) {
+			throw new NodeOperationError(node, `Parallel Downloads must be a whole number from 1 to 16, not ${JSON.stringify(concurrency)}`, {
 				itemIndex,
 			});
 		}
-		query.fileType = fileType as FileType;
-	}
-
-	if (filters.folderId !== undefined) {
-		const folderId = String(
-			this.getNodeParameter('filters.folderId', itemIndex, '', { extractValue: true }) ?? '',
-		).trim();
-		if (folderId !== '') {
-			if (!/^[^\s/?#]+$/.test(folderId)) {
-				throw new NodeOperationError(node, `Folder ID "${folderId}" is not a HeyGen folder ID`, {
-					itemIndex,
-					description: 'A folder ID has no spaces, slashes, "?" or "#". Pick the folder from the list, or copy its ID from HeyGen.',
-				});
-			}
-			query.folderId = folderId;
-		}
+		query.download = { binaryPropertyName, concurrency };
 	}
 	return query;
-}
-
-function isEndToken(token: unknown): boolean {
-	return token === null || token === undefined || token === '';
-}
-
-/**
- * Lists assets with HeyGen's List Assets (GET /v1/asset/list), following `token` from page to page.
- * Every page is requested once; a token that repeats is an error, not a loop.
- */
-export async function listAssets(
-	this: IExecuteFunctions,
-	query: ListAssetsQuery,
-	itemIndex: number,
-): Promise<IDataObject[]> {
-	const endpoint = '/v1/asset/list';
-	const node = this.getNode();
-	const assets: IDataObject[] = [];
-	const seenTokens = new Set<string>();
-	let token: string | undefined;
-	let emptyPages = 0;
-
-	for (;;) {
-		const wanted = query.returnAll ? MAX_PAGE_SIZE : Math.min(MAX_PAGE_SIZE, query.limit - assets.length);
-		const qs: IDataObject = { limit: wanted };
-		if (query.fileType) qs.file_type = query.fileType;
-		if (query.folderId) qs.folder_id = query.folderId;
-		if (token !== undefined) qs.token = token;
-
-		const body = await heyGenApiRequest.call(this, endpoint, qs, itemIndex);
-		const data = body.data as IDataObject | null | undefined;
-		if (data === null || typeof data !== 'object' || !Array.isArray(data.assets)) {
-			throw heyGenContractError(
-				node,
-				'HeyGen returned an unexpected response',
-				`GET ${endpoint} answered without data.assets; ${assets.length} assets had been read before it.`,
-				200,
-				itemIndex,
-			);
-		}
-		const page = data.assets as IDataObject[];
-		assets.push(...(query.returnAll ? page : page.slice(0, query.limit - assets.length)));
-
-		if (!query.returnAll && assets.length >= query.limit) break;
-		const next = data.token;
-		if (isEndToken(next)) break;
-		if (typeof next !== 'string') {
-			throw heyGenContractError(
-				node,
-				'HeyGen returned an unexpected page token',
-				`GET ${endpoint} answered with a token of type ${typeof next}.`,
-				200,
-				itemIndex,
-			);
-		}
-		if (seenTokens.has(next) || next === token) {
-			throw heyGenContractError(
-				node,
-				'HeyGen returned the same page token again',
-				`GET ${endpoint} sent back a page token it had already sent, so the pages would repeat forever. ${assets.length} assets had been read; none are returned, to avoid an incomplete list.`,
-				200,
-				itemIndex,
-			);
-		}
-		emptyPages = page.length === 0 ? emptyPages + 1 : 0;
-		if (emptyPages >= MAX_EMPTY_PAGES) {
-			throw heyGenContractError(
-				node,
-				'HeyGen kept returning empty pages',
-				`GET ${endpoint} answered ${MAX_EMPTY_PAGES} empty pages in a row, each with a new token.`,
-				200,
-				itemIndex,
-			);
-		}
-		seenTokens.add(next);
-		token = next;
-	}
-	return assets;
 }
 
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
+	cache: ExecutionCache = {},
 ): Promise<INodeExecutionData[]> {
-	const query = readListAssetsQuery.call(this, itemIndex);
-	const assets = await listAssets.call(this, query, itemIndex);
-	return assets.map((asset) => ({ json: asset, pairedItem: { item: itemIndex } }));
+	const query = readQuery.call(this, itemIndex);
+	const assets = await listAssets.call(this, query, { limit: query.returnAll ? undefined : query.limit }, cache, itemIndex);
+	const { download } = query;
+	if (!download) return assets.map((asset) => ({ json: asset, pairedItem: { item: itemIndex } }));
+	const continueOnFail = this.continueOnFail();
+	return await mapWithConcurrency(assets, download.concurrency, async (asset) => {
+		try {
+			return await downloadAsset.call(this, asset, download.binaryPropertyName, itemIndex);
+		} catch (error) {
+			if (!continueOnFail) throw asNodeError(this.getNode(), error, itemIndex);
+			// That asset's error: the others still come through with their files.
+			return { json: { ...asset, error: (error as Error).message }, pairedItem: { item: itemIndex } };
+		}
+	});
 }
