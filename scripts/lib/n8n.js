@@ -91,13 +91,15 @@ async function createN8n(options) {
 
 /**
  * Runs one n8n CLI command to its end.
- * @param {N8nInstance} n8n @param {string[]} args @param {{ timeoutMs?: number, signal?: AbortSignal }} [options]
+ * @param {N8nInstance} n8n @param {string[]} args
+ * @param {{ timeoutMs?: number, signal?: AbortSignal, onSpawn?: (child: import('node:child_process').ChildProcess) => void }} [options]
  * @returns {Promise<{ code: number | null, stdout: string, stderr: string, ms: number }>}
  */
 function n8nCommand(n8n, args, options = {}) {
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
 		const child = spawn(n8n.runtime.node, [n8n.runtime.n8n, ...args], { env: n8n.env, cwd: n8n.userFolder, stdio: ['ignore', 'pipe', 'pipe'] });
+		options.onSpawn?.(child);
 		/** @type {Buffer[]} */
 		const out = [];
 		/** @type {Buffer[]} */
@@ -189,7 +191,7 @@ function safeParse(text) {
 
 /**
  * Executes an imported workflow headless.
- * @param {N8nInstance} n8n @param {string} workflowId @param {{ timeoutMs?: number, signal?: AbortSignal }} [options]
+ * @param {N8nInstance} n8n @param {string} workflowId @param {Parameters<typeof n8nCommand>[2]} [options]
  */
 async function executeWorkflow(n8n, workflowId, options = {}) {
 	const result = await n8nCommand(n8n, ['execute', `--id=${workflowId}`, '--rawOutput'], options);
@@ -272,7 +274,32 @@ async function setupOwner(url, owner) {
 	return true;
 }
 
+/**
+ * Watches a process's peak resident memory (VmHWM, Linux) until it exits.
+ * @param {number} pid @returns {{ stop: () => number }} stop() gives the peak in bytes
+ */
+function watchPeakRss(pid) {
+	let peak = 0;
+	const read = () => {
+		try {
+			const match = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+			if (match) peak = Math.max(peak, Number(match[1]) * 1024);
+		} catch {
+			// the process has ended; the last reading stands
+		}
+	};
+	const timer = setInterval(read, 50);
+	read();
+	return {
+		stop: () => {
+			clearInterval(timer);
+			return peak;
+		},
+	};
+}
+
 module.exports = {
+	watchPeakRss,
 	PROJECT_ROOT,
 	PACKAGE_NAME,
 	freePort,

@@ -230,6 +230,8 @@ async function startStandIn(options = {}) {
 	const startedAt = Date.now();
 	/** Downloads at once, now and at the most since the last reset. */
 	const fileStats = { inFlight: 0, maxInFlight: 0 };
+	/** @type {unknown[]} JSON bodies POSTed to /__sink */
+	const sink = [];
 	/** @type {Set<import('node:net').Socket>} */
 	const sockets = new Set();
 	let origin = '';
@@ -424,6 +426,17 @@ async function startStandIn(options = {}) {
 		}
 
 		if (path.startsWith('/files/')) return serveFile(res, path);
+		if (path === '/__sink' && req.method === 'POST') {
+			// Not HeyGen: a place for a test workflow to deliver its items, so a test can read them.
+			const chunks = [];
+			for await (const chunk of req) chunks.push(chunk);
+			try {
+				sink.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+			} catch {
+				return sendJson(res, 400, { error: 'the sink takes JSON' });
+			}
+			return sendJson(res, 200, { ok: true });
+		}
 		if (req.method !== 'GET') return sendJson(res, 405, { error: `${req.method} is not served by the stand-in`, data: null });
 		const key = req.headers['x-api-key'];
 		if (key !== apiKey) {
@@ -505,6 +518,7 @@ async function startStandIn(options = {}) {
 		requests,
 		behaviour,
 		fileStats,
+		sink,
 		/** Requests to one path, in order. @param {string} path */
 		requestsTo(path) {
 			return requests.filter((r) => r.path === path);

@@ -1,0 +1,98 @@
+// @ts-check
+/**
+ * `npm run bench:download`: Download Files in a real n8n, against the stand-in: n8n's peak RSS
+ * against the file size (filesystem binary mode: memory must not grow with the file), and files
+ * per second at Parallel Downloads 1 and 4. Prints figures; asserts nothing.
+ *
+ *   --sizes 1,64,512   file sizes in MiB (default 1,64,512)
+ *   --files 40         files for the throughput run (default 40, 1 MiB each, 20 ms latency)
+ */
+'use strict';
+
+const fs = require('node:fs');
+
+const { ensureRuntime } = require('./n8n-runtime');
+const { createN8n, executeWorkflow, importCredentials, importWorkflows, nodeItems, watchPeakRss } = require('./lib/n8n');
+const { startStandIn } = require('../test/stand-in/heygen-stand-in');
+
+const MiB = 1024 * 1024;
+
+/** @param {string} name @param {string} fallback */
+function arg(name, fallback) {
+	const index = process.argv.indexOf(`--${name}`);
+	return index > 0 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
+}
+
+/** @param {string} id @param {Record<string, unknown>} parameters */
+function workflow(id, parameters) {
+	return {
+		id,
+		name: id,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{ id: `${id}-t`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: `${id}-h`,
+				name: 'HeyGen',
+				type: 'n8n-nodes-heygen.heyGen',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { resource: 'asset', operation: 'getAll', download: true, ...parameters },
+				credentials: { heyGenApi: { id: 'benchHeyGenCred1', name: 'HeyGen' } },
+			},
+		],
+		connections: { Start: { main: [[{ node: 'HeyGen', type: 'main', index: 0 }]] } },
+	};
+}
+
+/**
+ * One n8n run against a fresh stand-in.
+ * @param {{ node: string, n8n: string }} runtime
+ * @param {{ assets: number, fileSizeBytes: number, latencyMs: number, parameters: Record<string, unknown> }} setup
+ */
+async function measure(runtime, setup) {
+	const standIn = await startStandIn({ assets: { image: setup.assets }, folders: 0, seed: 3, fileSizeBytes: setup.fileSizeBytes, latencyMs: setup.latencyMs });
+	const n8n = await createN8n({ runtime, env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } });
+	try {
+		await importCredentials(n8n, [{ id: 'benchHeyGenCred1', name: 'HeyGen', type: 'heyGenApi', data: { apiKey: standIn.apiKey, baseUrl: standIn.url } }]);
+		await importWorkflows(n8n, [workflow('benchDownload001', setup.parameters)]);
+		/** @type {{ stop: () => number } | undefined} */
+		let watcher;
+		const result = await executeWorkflow(n8n, 'benchDownload001', { onSpawn: (child) => (watcher = watchPeakRss(child.pid ?? 0)), timeoutMs: 20 * 60_000 });
+		const peakRss = watcher?.stop() ?? 0;
+		if (result.run?.status !== 'success') throw new Error(`the run failed: ${JSON.stringify(result.run?.data?.resultData?.error ?? result.stdout.slice(-500))}`);
+		const files = nodeItems(result.run, 'HeyGen').length;
+		const downloads = standIn.requests.filter((request) => request.path.startsWith('/files/'));
+		const span = downloads.length ? Math.max(...downloads.map((r) => r.at)) - Math.min(...downloads.map((r) => r.at)) : 0;
+		return { peakRss, files, downloads: downloads.length, runMs: result.ms, downloadSpanMs: span, maxInFlight: standIn.fileStats.maxInFlight };
+	} finally {
+		await standIn.close();
+		fs.rmSync(n8n.userFolder, { recursive: true, force: true });
+	}
+}
+
+async function main() {
+	const runtime = await ensureRuntime();
+	const sizes = arg('sizes', '1,64,512').split(',').map(Number);
+	console.log(`Download Files in n8n ${runtime.n8nVersion}, filesystem binary mode, against the stand-in on loopback.\n`);
+	console.log('Peak RSS of the n8n process against the file size (2 files):');
+	console.log('file size   peak RSS   files');
+	for (const size of sizes) {
+		const figures = await measure(runtime, { assets: 2, fileSizeBytes: size * MiB, latencyMs: 0, parameters: { limit: 2, downloadConcurrency: 1 } });
+		console.log(`${`${size} MiB`.padStart(9)}  ${`${(figures.peakRss / MiB).toFixed(0)} MiB`.padStart(9)}   ${figures.files}`);
+	}
+	const files = Number(arg('files', '40'));
+	console.log(`\nThroughput: ${files} files of 1 MiB, 20 ms latency per request:`);
+	console.log('parallel   files/s   in flight at most');
+	for (const concurrency of [1, 4]) {
+		const figures = await measure(runtime, { assets: files, fileSizeBytes: MiB, latencyMs: 20, parameters: { limit: files, downloadConcurrency: concurrency } });
+		const perSecond = figures.downloads / Math.max(0.001, (figures.downloadSpanMs + 20) / 1000);
+		console.log(`${String(concurrency).padStart(8)}   ${perSecond.toFixed(1).padStart(7)}   ${figures.maxInFlight}`);
+	}
+}
+
+main().catch((error) => {
+	console.error(`[bench:download] ${error.message}`);
+	process.exit(1);
+});
