@@ -240,13 +240,26 @@ function filesUnder(dir: string): string[] {
 	});
 }
 
-it('the API key appears nowhere in n8n\'s saved data (database, binary data, settings)', async () => {
-	const result = await executeWorkflow(n8n, 'e2eReturnAll0001');
+it('the API key appears nowhere: output, errors, n8n\'s debug log, its saved data (database, binary data, settings)', async () => {
+	const debug = { ...n8n, env: { ...n8n.env, N8N_LOG_LEVEL: 'debug' } };
+	const result = await executeWorkflow(debug, 'e2eReturnAll0001');
 	expect(result.run.status).toBe('success');
+	// The test can see that this is the debug log.
+	expect(result.stdout).toContain('"level":"debug"');
 	expect(result.stdout + result.stderr).not.toContain(API_KEY);
+	const failed = await executeWorkflow(debug, 'e2eWrongKey00001');
+	expect(failed.run.status).toBe('error');
+	expect(failed.stdout + failed.stderr).not.toContain(WRONG_KEY);
+	standIn.addFault({ path: LIST, kind: 'errorBody', message: 'boom', at: 2 });
+	const contractError = await executeWorkflow(debug, 'e2eReturnAll0001');
+	expect(contractError.run.status).toBe('error');
+	expect(contractError.stdout + contractError.stderr).not.toContain(API_KEY);
 	const files = filesUnder(join(n8n.userFolder, '.n8n'));
 	expect(files.some((file) => file.endsWith('database.sqlite'))).toBe(true);
-	const withKey = files.filter((file) => readFileSync(file).includes(API_KEY));
+	const withKey = files.filter((file) => {
+		const bytes = readFileSync(file);
+		return bytes.includes(API_KEY) || bytes.includes(WRONG_KEY);
+	});
 	expect(withKey).toEqual([]);
 	// The test can see a key where there is one: the stand-in's log holds it.
 	expect(standIn.requestsTo(LIST)[0].apiKey).toBe(API_KEY);

@@ -34,11 +34,12 @@ const DEFAULT_API_KEY = 'stand-in-api-key';
  * @property {boolean} is_trash
  */
 /**
- * @typedef {'status' | 'reset' | 'html' | 'truncated' | 'notJson' | 'errorBody' | 'noData' | 'slow'} FaultKind
+ * @typedef {'status' | 'reset' | 'html' | 'truncated' | 'notJson' | 'errorBody' | 'noData' | 'slow' | 'repeatToken' | 'redirect'} FaultKind
  * @typedef {object} Fault
  * @property {FaultKind} kind what goes wrong: an HTTP status (with `status`, `retryAfter`), a
  *   dropped connection, an HTML page, JSON cut short, a text body, a 200 whose `error` is set,
- *   a 200 without `data`, or an answer delayed by `delayMs`
+ *   a 200 without `data`, an answer delayed by `delayMs`, a page whose token is the one the
+ *   client sent (the token never changes), or a 302 to the same path on another origin (localhost)
  * @property {string} [path] the endpoint it hits (default: any)
  * @property {number} [at] the 1-based number of the request to that path where it starts (default: the next one)
  * @property {number} [times] how many requests in a row it hits (default 1)
@@ -239,8 +240,8 @@ async function startStandIn(options = {}) {
 	/** @param {Asset} asset */
 	const present = (asset) => ({ ...asset, url: asset.url === null ? null : `${options.fileOrigin ?? origin.replace('127.0.0.1', 'localhost')}${asset.url}` });
 
-	/** @param {Record<string, string>} query */
-	function listAssets(query) {
+	/** @param {Record<string, string>} query @param {boolean} [repeatToken] answer with the token the client sent */
+	function listAssets(query, repeatToken = false) {
 		const limit = pageSize(query, 'limit', DEFAULT_PAGE_SIZE);
 		const fileType = query.file_type;
 		if (fileType !== undefined && fileType !== '' && !FILE_TYPES.includes(/** @type {FileType} */ (fileType))) {
@@ -258,8 +259,8 @@ async function startStandIn(options = {}) {
 		const page = matching.slice(offset, offset + limit).map(present);
 		/** @type {Record<string, unknown>} */
 		const data = { assets: page, total: behaviour.totalAsString ? String(matching.length) : matching.length };
-		if (behaviour.tokenLoop) {
-			data.token = encodeToken({ o: 0, q: fingerprint });
+		if (behaviour.tokenLoop || repeatToken) {
+			data.token = query.token || encodeToken({ o: 0, q: fingerprint });
 		} else if (offset + limit < matching.length) {
 			data.token = encodeToken({ o: offset + limit, q: fingerprint });
 		} else if (behaviour.endToken === 'null') {
@@ -420,6 +421,11 @@ async function startStandIn(options = {}) {
 					return sendJson(res, 200, v3 ? v3Error('server_error', message) : { error: message, data: null });
 				case 'noData':
 					return sendJson(res, 200, { error: null });
+				case 'repeatToken':
+					return sendJson(res, 200, listAssets(query, true));
+				case 'redirect':
+					res.writeHead(302, { location: `${origin.replace('127.0.0.1', 'localhost')}${req.url}` });
+					return res.end();
 				default:
 					break;
 			}

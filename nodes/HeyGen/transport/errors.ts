@@ -35,10 +35,21 @@ export interface HeyGenErrorDetails {
 	status: number;
 	endpoint: string;
 	body: unknown;
+	/** The Location header of a redirect. */
+	location?: string;
 	itemIndex?: number;
 }
 
-function describeStatus({ status, endpoint, body }: HeyGenErrorDetails): {
+function originOf(location: string | undefined): string {
+	if (!location) return 'an address it did not give';
+	try {
+		return new URL(location).origin;
+	} catch {
+		return 'another path';
+	}
+}
+
+function describeStatus({ status, endpoint, body, location }: HeyGenErrorDetails): {
 	message: string;
 	description: string;
 } {
@@ -47,6 +58,12 @@ function describeStatus({ status, endpoint, body }: HeyGenErrorDetails): {
 	const said = heyGenMessage
 		? `HeyGen said: "${heyGenMessage}"${code ? ` (code ${code})` : ''}.`
 		: 'HeyGen gave no message.';
+	if (status >= 300 && status < 400) {
+		return {
+			message: `HeyGen redirected the request (${status})`,
+			description: `GET ${endpoint} was redirected to ${originOf(location)}. The node does not follow redirects, so that the API key is only ever sent to the credential's Base URL; check the Base URL.`,
+		};
+	}
 	if (status === 401) {
 		return {
 			message: 'The HeyGen API key was rejected',

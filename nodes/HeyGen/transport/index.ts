@@ -13,7 +13,10 @@ import { heyGenContractError, heyGenErrorMessage, heyGenStatusError } from './er
 
 export const CREDENTIAL_TYPE = 'heyGenApi';
 
-/** How each request is retried; exported so the README and the tests speak of the same numbers. */
+/**
+ * How each request is retried and how long it may take. Exported so that the README and the tests
+ * speak of the same numbers (the fault-matrix tests shorten the waits; nothing else changes them).
+ */
 export const RETRY_POLICY = {
 	/** Retries after the first attempt. */
 	retries: 3,
@@ -21,10 +24,9 @@ export const RETRY_POLICY = {
 	baseDelayMs: 1000,
 	/** Retry-After is honoured up to this wait. */
 	maxDelayMs: 30_000,
-} as const;
-
-/** A request that has not answered in this time is aborted (and retried). */
-export const REQUEST_TIMEOUT_MS = 30_000;
+	/** A request that has not answered in this time is aborted (and retried). */
+	timeoutMs: 30_000,
+};
 
 /** Connection-level failures worth another attempt. */
 const RETRYABLE_NETWORK_CODES = new Set([
@@ -145,7 +147,10 @@ export async function heyGenApiRequest(
 			json: false,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: REQUEST_TIMEOUT_MS,
+			timeout: RETRY_POLICY.timeoutMs,
+			// n8n strips only Authorization and Cookie on a cross-origin redirect, not x-api-key:
+			// redirects are not followed, so the key never leaves the credential's base URL.
+			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
 		};
 
@@ -190,10 +195,12 @@ export async function heyGenApiRequest(
 
 		const parsed = parseJson(response.body);
 		if (status < 200 || status >= 300) {
+			const location = headerValue(response.headers, 'location');
 			throw heyGenStatusError(node, {
 				status,
 				endpoint,
 				body: parsed.ok ? parsed.value : undefined,
+				location: typeof location === 'string' ? location : undefined,
 				itemIndex,
 			});
 		}
