@@ -98,23 +98,33 @@ async function createN8n(options) {
 function n8nCommand(n8n, args, options = {}) {
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
-		const child = spawn(n8n.runtime.node, [n8n.runtime.n8n, ...args], { env: n8n.env, cwd: n8n.userFolder, stdio: ['ignore', 'pipe', 'pipe'] });
+		// stdout goes to a file, not a pipe: n8n exits right after printing a run, and a large run
+		// (tens of MB) written to a pipe would be cut short at exit; writes to a file are synchronous.
+		const outFile = path.join(n8n.userFolder, `stdout-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.log`);
+		const outFd = fs.openSync(outFile, 'w');
+		const child = spawn(n8n.runtime.node, [n8n.runtime.n8n, ...args], { env: n8n.env, cwd: n8n.userFolder, stdio: ['ignore', outFd, 'pipe'] });
 		options.onSpawn?.(child);
 		/** @type {Buffer[]} */
-		const out = [];
-		/** @type {Buffer[]} */
 		const err = [];
-		child.stdout.on('data', (chunk) => out.push(chunk));
-		child.stderr.on('data', (chunk) => err.push(chunk));
+		child.stderr?.on('data', (chunk) => err.push(chunk));
 		const timeoutMs = options.timeoutMs ?? 180_000;
 		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
 		const onAbort = () => child.kill('SIGTERM');
 		options.signal?.addEventListener('abort', onAbort, { once: true });
-		child.on('error', reject);
-		child.on('close', (code, signal) => {
+		const finish = () => {
 			clearTimeout(timer);
 			options.signal?.removeEventListener('abort', onAbort);
-			const stdout = Buffer.concat(out).toString('utf8');
+			fs.closeSync(outFd);
+			const stdout = fs.readFileSync(outFile, 'utf8');
+			fs.rmSync(outFile, { force: true });
+			return stdout;
+		};
+		child.on('error', (error) => {
+			finish();
+			reject(error);
+		});
+		child.on('close', (code, signal) => {
+			const stdout = finish();
 			const stderr = Buffer.concat(err).toString('utf8');
 			if (signal === 'SIGKILL' && Date.now() - started >= timeoutMs) {
 				reject(new Error(`n8n ${args[0]} did not finish within ${timeoutMs / 1000} s.\n${tail(stdout + stderr)}`));

@@ -64,6 +64,7 @@ const DEFAULT_API_KEY = 'stand-in-api-key';
  * @property {string | undefined} host
  * @property {number} status
  * @property {number} at milliseconds since the server started
+ * @property {number} [abortedAt] when the client closed the connection before the answer was complete
  */
 
 /**
@@ -481,6 +482,10 @@ async function startStandIn(options = {}) {
 		res.on('finish', () => {
 			record.status = res.statusCode;
 		});
+		res.on('close', () => {
+			// The client went away before the answer was complete (a timeout or a cancelled run).
+			if (!res.writableFinished) record.abortedAt = Date.now() - startedAt;
+		});
 		handle(req, res, record).catch((error) => {
 			if (!res.headersSent) sendJson(res, 500, { error: String(error), data: null });
 			else res.destroy();
@@ -525,6 +530,10 @@ async function startStandIn(options = {}) {
 		behaviour,
 		fileStats,
 		sink,
+		/** Milliseconds since the server started, on the clock of `at` and `abortedAt`. */
+		now() {
+			return Date.now() - startedAt;
+		},
 		/** Requests to one path, in order. @param {string} path */
 		requestsTo(path) {
 			return requests.filter((r) => r.path === path);

@@ -1,4 +1,5 @@
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
@@ -91,6 +92,24 @@ export function backoffMs(retryIndex: number, retryAfterHeader?: unknown): numbe
 	return Math.min(wait, RETRY_POLICY.maxDelayMs);
 }
 
+/**
+ * The credential, decrypted once per node run and handed to every request of that run: n8n would
+ * otherwise read and decrypt it from its database twice per page. Held only as long as the run's
+ * context object lives.
+ */
+const credentialsByRun = new WeakMap<object, Promise<ICredentialDataDecryptedObject>>();
+
+async function runCredentials(context: HeyGenContext): Promise<ICredentialDataDecryptedObject> {
+	let pending = credentialsByRun.get(context);
+	if (!pending) {
+		pending = context.getCredentials(CREDENTIAL_TYPE);
+		credentialsByRun.set(context, pending);
+		// A failure is not kept: the next request asks n8n again.
+		pending.then(undefined, () => credentialsByRun.delete(context));
+	}
+	return await pending;
+}
+
 function cancelSignal(context: HeyGenContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
 }
@@ -131,9 +150,16 @@ export async function heyGenApiRequest(
 	qs: IDataObject = {},
 	itemIndex?: number,
 ): Promise<IDataObject> {
-	const credentials = await this.getCredentials<{ baseUrl?: string }>(CREDENTIAL_TYPE);
-	const baseURL = (credentials.baseUrl || 'https://api.heygen.com').replace(/\/+$/, '');
+	const credentials = await runCredentials(this);
+	const baseURL = String(credentials.baseUrl || 'https://api.heygen.com').replace(/\/+$/, '');
 	const node = this.getNode();
+	const reference = node.credentials?.[CREDENTIAL_TYPE];
+	const credentialsDecrypted = {
+		id: reference?.id ?? '',
+		name: reference?.name ?? '',
+		type: CREDENTIAL_TYPE,
+		data: credentials,
+	};
 	const signal = cancelSignal(this);
 
 	for (let attempt = 0; ; attempt++) {
@@ -156,11 +182,9 @@ export async function heyGenApiRequest(
 
 		let response: IN8nHttpFullResponse;
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				CREDENTIAL_TYPE,
-				options,
-			)) as IN8nHttpFullResponse;
+			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options, {
+				credentialsDecrypted,
+			})) as IN8nHttpFullResponse;
 		} catch (error) {
 			const failure = networkFailure(error);
 			if (failure.cancelled || signal?.aborted) {
