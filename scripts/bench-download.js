@@ -13,6 +13,7 @@ const fs = require('node:fs');
 
 const { ensureRuntime } = require('./n8n-runtime');
 const { createN8n, executeWorkflow, importCredentials, importWorkflows, nodeItems, watchPeakRss } = require('./lib/n8n');
+const { heyGenWorkflow } = require('./lib/workflows');
 const { startStandIn } = require('../test/stand-in/heygen-stand-in');
 
 const MiB = 1024 * 1024;
@@ -23,28 +24,6 @@ function arg(name, fallback) {
 	return index > 0 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
 }
 
-/** @param {string} id @param {Record<string, unknown>} parameters */
-function workflow(id, parameters) {
-	return {
-		id,
-		name: id,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{ id: `${id}-t`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: `${id}-h`,
-				name: 'HeyGen',
-				type: 'n8n-nodes-heygen.heyGen',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: { resource: 'asset', operation: 'getAll', download: true, ...parameters },
-				credentials: { heyGenApi: { id: 'benchHeyGenCred1', name: 'HeyGen' } },
-			},
-		],
-		connections: { Start: { main: [[{ node: 'HeyGen', type: 'main', index: 0 }]] } },
-	};
-}
 
 /**
  * One n8n run against a fresh stand-in.
@@ -56,7 +35,7 @@ async function measure(runtime, setup) {
 	const n8n = await createN8n({ runtime, env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } });
 	try {
 		await importCredentials(n8n, [{ id: 'benchHeyGenCred1', name: 'HeyGen', type: 'heyGenApi', data: { apiKey: standIn.apiKey, baseUrl: standIn.url } }]);
-		await importWorkflows(n8n, [workflow('benchDownload001', setup.parameters)]);
+		await importWorkflows(n8n, [heyGenWorkflow('benchDownload001', { download: true, ...setup.parameters }, { id: 'benchHeyGenCred1', name: 'HeyGen' })]);
 		/** @type {{ stop: () => number } | undefined} */
 		let watcher;
 		const result = await executeWorkflow(n8n, 'benchDownload001', { onSpawn: (child) => (watcher = watchPeakRss(child.pid ?? 0)), timeoutMs: 20 * 60_000 });

@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 
 import { ensureRuntime } from '../../scripts/n8n-runtime';
 import { createN8n, importCredentials, importWorkflows, n8nCommand, setupOwner, startServer } from '../../scripts/lib/n8n';
+import { waitFor } from '../helpers/wait';
 import { startStandIn } from '../stand-in/heygen-stand-in';
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>;
@@ -24,15 +25,6 @@ async function rest(path: string, init: RequestInit = {}) {
 	return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-	throw new Error(`timed out waiting for ${what}`);
-}
 
 beforeAll(async () => {
 	standIn = await startStandIn({ assets: 250, folders: 0, seed: 2 });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 
 import { ensureRuntime } from '../../scripts/n8n-runtime';
 import { createN8n, executeWorkflow, importCredentials, importWorkflows, nodeItems, runError } from '../../scripts/lib/n8n';
+import { heyGenWorkflow as sharedHeyGenWorkflow } from '../../scripts/lib/workflows';
 import { startStandIn } from '../stand-in/heygen-stand-in';
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>;
@@ -26,25 +27,7 @@ let standIn: StandIn;
 let n8n: N8n;
 
 function heyGenWorkflow(id: string, parameters: Record<string, unknown>, credential = GOOD) {
-	return {
-		id,
-		name: id,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{ id: `${id}-t`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: `${id}-h`,
-				name: 'HeyGen',
-				type: 'n8n-nodes-heygen.heyGen',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: { resource: 'asset', operation: 'getAll', ...parameters },
-				credentials: { heyGenApi: credential },
-			},
-		],
-		connections: { Start: { main: [[{ node: 'HeyGen', type: 'main', index: 0 }]] } },
-	};
+	return sharedHeyGenWorkflow(id, parameters, credential);
 }
 
 function exampleWorkflows() {

@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 
 import { ensureRuntime } from '../../scripts/n8n-runtime';
 import { createN8n, importCredentials, importWorkflows, n8nCommand, startServer } from '../../scripts/lib/n8n';
+import { waitFor } from '../helpers/wait';
 import { startStandIn } from '../stand-in/heygen-stand-in';
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>;
@@ -13,15 +14,6 @@ let standIn: StandIn;
 let n8n: Awaited<ReturnType<typeof createN8n>>;
 let server: Awaited<ReturnType<typeof startServer>> | undefined;
 
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		const value = probe();
-		if (value !== undefined) return value;
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-	throw new Error(`timed out waiting for ${what}`);
-}
 
 beforeAll(async () => {
 	standIn = await startStandIn({ assets: 60, folders: 2, seed: 99 });
