@@ -10,9 +10,11 @@
 'use strict';
 
 const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
 
 const { ensureRuntime } = require('./n8n-runtime');
-const { createN8n, executeWorkflow, importCredentials, importWorkflows, nodeItems, watchPeakRss } = require('./lib/n8n');
+const { PROJECT_ROOT, createN8n, executeWorkflow, importCredentials, importWorkflows, nodeItems, watchPeakRss } = require('./lib/n8n');
 const { heyGenWorkflow } = require('./lib/workflows');
 const { startStandIn } = require('../test/stand-in/heygen-stand-in');
 
@@ -57,18 +59,48 @@ async function main() {
 	console.log(`Download Files in n8n ${runtime.n8nVersion}, filesystem binary mode, against the stand-in on loopback.\n`);
 	console.log('Peak RSS of the n8n process against the file size (2 files):');
 	console.log('file size   peak RSS   files');
+	/** @type {string[]} */
+	const memoryRows = [];
 	for (const size of sizes) {
 		const figures = await measure(runtime, { assets: 2, fileSizeBytes: size * MiB, latencyMs: 0, parameters: { limit: 2, downloadConcurrency: 1 } });
 		console.log(`${`${size} MiB`.padStart(9)}  ${`${(figures.peakRss / MiB).toFixed(0)} MiB`.padStart(9)}   ${figures.files}`);
+		memoryRows.push(`| ${size} MiB | ${figures.files} | ${(figures.peakRss / MiB).toFixed(0)} MiB |`);
 	}
 	const files = Number(arg('files', '40'));
 	console.log(`\nThroughput: ${files} files of 1 MiB, 20 ms latency per request:`);
 	console.log('parallel   files/s   in flight at most');
+	/** @type {string[]} */
+	const speedRows = [];
 	for (const concurrency of [1, 4]) {
 		const figures = await measure(runtime, { assets: files, fileSizeBytes: MiB, latencyMs: 20, parameters: { limit: files, downloadConcurrency: concurrency } });
 		const perSecond = figures.downloads / Math.max(0.001, (figures.downloadSpanMs + 20) / 1000);
 		console.log(`${String(concurrency).padStart(8)}   ${perSecond.toFixed(1).padStart(7)}   ${figures.maxInFlight}`);
+		speedRows.push(`| ${concurrency} | ${figures.downloads} | ${perSecond.toFixed(1)} | ${figures.maxInFlight} |`);
 	}
+	const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB`;
+	fs.mkdirSync(path.join(PROJECT_ROOT, 'docs'), { recursive: true });
+	fs.writeFileSync(
+		path.join(PROJECT_ROOT, 'docs', 'benchmarks-download.md'),
+		[
+			'# Download Files: memory and speed',
+			'',
+			`Written by \`npm run bench:download\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine}. n8n ${runtime.n8nVersion}, filesystem binary mode, the stand-in on loopback.`,
+			'',
+			'Peak RSS of the n8n process against the file size (2 files, one at a time):',
+			'',
+			'| File size | Files | Peak RSS |',
+			'| ---: | ---: | ---: |',
+			...memoryRows,
+			'',
+			`Throughput: ${files} files of 1 MiB, 20 ms latency per request (from the first download's arrival to the last's, plus one latency):`,
+			'',
+			'| Parallel Downloads | Files | Files/s | In flight at most |',
+			'| ---: | ---: | ---: | ---: |',
+			...speedRows,
+			'',
+		].join('\n'),
+	);
+	console.log('\nWrote docs/benchmarks-download.md');
 }
 
 main().catch((error) => {

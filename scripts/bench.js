@@ -198,6 +198,8 @@ async function main() {
 		'| --- | --- |',
 		...targets.map(([what, met]) => `| ${what} | ${met ? 'met' : '**not met**'} |`),
 		'',
+		'Download Files (memory against file size, files per second): [benchmarks-download.md](benchmarks-download.md), from `npm run bench:download`.',
+		'',
 	];
 	fs.mkdirSync(path.join(PROJECT_ROOT, 'docs'), { recursive: true });
 	fs.writeFileSync(path.join(PROJECT_ROOT, 'docs', 'benchmarks.md'), lines.join('\n'));

@@ -15,7 +15,7 @@ const { exampleWorkflows, heyGenBackend } = require('./demo-setup');
 const OWNER = { email: 'owner@example.com', password: 'HeyGen-demo-1', firstName: 'Demo', lastName: 'Owner' };
 
 /** Log lines of n8n that are noise on a machine without internet (its own hosts, Python runner). */
-const NOISE = /ENOTFOUND|EAI_AGAIN|n8n\.io|system task|Strapi|python|task runner|license/i;
+const NOISE = /ENOTFOUND|EAI_AGAIN|n8n\.io|system task|Strapi|python|task runner|license|owner already setup/i;
 
 /**
  * @param {{ home: string, fresh?: boolean, port?: number, say?: (message: string) => void }} options
