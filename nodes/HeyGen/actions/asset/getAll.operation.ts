@@ -5,7 +5,6 @@ import { downloadAsset, mapWithConcurrency } from '../../helpers/download';
 import { asNodeError } from '../../transport/errors';
 import { checkApiVersion, checkFilters, type ExecutionCache, type ListingOptions, listAssets } from './listing';
 
-export { MAX_PAGE_SIZE } from './listing';
 
 const showFor = { resource: ['asset'], operation: ['getAll'] };
 

@@ -125,8 +125,6 @@ export interface PageWalk {
 	limit?: number;
 	/** Called after each page with what has been kept so far; false stops the walk. */
 	keepGoing?: (kept: IDataObject[], page: IDataObject[]) => boolean;
-	/** Page size to ask for when there is no limit (default 100). */
-	pageSize?: number;
 }
 
 /**
@@ -182,7 +180,7 @@ export async function listAssets(
 
 	for (;;) {
 		const missing = walk.limit === undefined ? undefined : walk.limit - kept.length;
-		const size = missing === undefined || filterInNode ? (walk.pageSize ?? MAX_PAGE_SIZE) : Math.min(MAX_PAGE_SIZE, missing);
+		const size = missing === undefined || filterInNode ? MAX_PAGE_SIZE : Math.min(MAX_PAGE_SIZE, missing);
 		const page = await fetchPage(size);
 		const wanted = filterInNode ? page.assets.filter((asset) => asset.file_type === options.fileType) : page.assets;
 		kept.push(...(missing === undefined ? wanted : wanted.slice(0, missing)));
