@@ -7,7 +7,6 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import * as asset from './actions/asset';
-import type { ExecutionCache } from './actions/asset/listing';
 import { listSearch } from './methods';
 import { asNodeError } from './transport/errors';
 
@@ -43,7 +42,6 @@ export class HeyGen implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const returnData: INodeExecutionData[] = [];
-		const cache: ExecutionCache = {};
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			try {
 				const resource = this.getNodeParameter('resource', itemIndex);
@@ -55,7 +53,7 @@ export class HeyGen implements INodeType {
 						{ itemIndex },
 					);
 				}
-				returnData.push(...(await asset.getAll.execute.call(this, itemIndex, cache)));
+				returnData.push(...(await asset.getAll.execute.call(this, itemIndex)));
 			} catch (error) {
 				if (this.continueOnFail()) {
 					returnData.push({

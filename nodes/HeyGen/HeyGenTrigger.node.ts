@@ -61,18 +61,17 @@ export class HeyGenTrigger implements INodeType {
 		const apiVersion = checkApiVersion(node, this.getNodeParameter('apiVersion', 'v1'));
 		const options: ListingOptions = { apiVersion, ...checkFilters(node, filters.fileType, folderId) };
 		if (apiVersion === 'v3') options.ownerUsername = String(this.getNodeParameter('ownerUsername', '') ?? '');
-		const cache = {};
 
 		if (this.getMode() === 'manual') {
 			// A test run shows the shape: the newest asset, whatever was seen before.
-			const [newest] = await listAssets.call(this, options, { limit: 1 }, cache);
+			const [newest] = await listAssets.call(this, options, { limit: 1 });
 			return newest ? [[{ json: newest }]] : null;
 		}
 
 		const state = this.getWorkflowStaticData('node') as TriggerState;
 		if (state.lastTs === undefined) {
 			// First activation: remember where the library is now, emit nothing (no flood of old assets).
-			const firstPage = await listAssets.call(this, options, { limit: 100 }, cache);
+			const firstPage = await listAssets.call(this, options, { limit: 100 });
 			const lastTs = firstPage.reduce((max, asset) => Math.max(max, tsOf(asset)), 0);
 			state.lastTs = lastTs;
 			state.idsAtLastTs = firstPage.filter((asset) => tsOf(asset) === lastTs).map((asset) => String(asset.id));
@@ -87,7 +86,6 @@ export class HeyGenTrigger implements INodeType {
 			this,
 			options,
 			{ keepGoing: (_kept, page) => page.length > 0 && page.every((asset) => tsOf(asset) >= lastTs) },
-			cache,
 		);
 		const fresh = assets.filter(isNew);
 		if (fresh.length === 0) return null;

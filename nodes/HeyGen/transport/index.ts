@@ -93,22 +93,28 @@ export function backoffMs(retryIndex: number, retryAfterHeader?: unknown): numbe
 }
 
 /**
- * The credential, decrypted once per node run and handed to every request of that run: n8n would
- * otherwise read and decrypt it from its database twice per page. Held only as long as the run's
- * context object lives.
+ * Something looked up once per node run and shared by every request of that run, held only as long
+ * as the run's context object lives. A failure is not kept: the next call looks it up again.
  */
-const credentialsByRun = new WeakMap<object, Promise<ICredentialDataDecryptedObject>>();
-
-async function runCredentials(context: HeyGenContext): Promise<ICredentialDataDecryptedObject> {
-	let pending = credentialsByRun.get(context);
+export async function oncePerRun<T>(
+	map: WeakMap<object, Promise<T>>,
+	context: HeyGenContext,
+	load: () => Promise<T>,
+): Promise<T> {
+	let pending = map.get(context);
 	if (!pending) {
-		pending = context.getCredentials(CREDENTIAL_TYPE);
-		credentialsByRun.set(context, pending);
-		// A failure is not kept: the next request asks n8n again.
-		pending.then(undefined, () => credentialsByRun.delete(context));
+		pending = load();
+		map.set(context, pending);
+		pending.then(undefined, () => map.delete(context));
 	}
 	return await pending;
 }
+
+/**
+ * The credential, decrypted once per node run and handed to every request of that run: n8n would
+ * otherwise read and decrypt it from its database twice per page.
+ */
+const credentialsByRun = new WeakMap<object, Promise<ICredentialDataDecryptedObject>>();
 
 function cancelSignal(context: HeyGenContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
@@ -150,7 +156,7 @@ export async function heyGenApiRequest(
 	qs: IDataObject = {},
 	itemIndex?: number,
 ): Promise<IDataObject> {
-	const credentials = await runCredentials(this);
+	const credentials = await oncePerRun(credentialsByRun, this, async () => await this.getCredentials(CREDENTIAL_TYPE));
 	const baseURL = String(credentials.baseUrl || 'https://api.heygen.com').replace(/\/+$/, '');
 	const node = this.getNode();
 	const reference = node.credentials?.[CREDENTIAL_TYPE];

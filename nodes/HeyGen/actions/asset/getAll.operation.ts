@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { downloadAsset, mapWithConcurrency } from '../../helpers/download';
 import { asNodeError } from '../../transport/errors';
-import { checkApiVersion, checkFilters, type ExecutionCache, type ListingOptions, listAssets } from './listing';
+import { checkApiVersion, checkFilters, type ListingOptions, listAssets } from './listing';
 
 
 const showFor = { resource: ['asset'], operation: ['getAll'] };
@@ -196,10 +196,9 @@ export function readQuery(this: IExecuteFunctions, itemIndex: number): GetAllQue
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	cache: ExecutionCache = {},
 ): Promise<INodeExecutionData[]> {
 	const query = readQuery.call(this, itemIndex);
-	const assets = await listAssets.call(this, query, { limit: query.returnAll ? undefined : query.limit }, cache, itemIndex);
+	const assets = await listAssets.call(this, query, { limit: query.returnAll ? undefined : query.limit }, itemIndex);
 	const { download } = query;
 	if (!download) return assets.map((asset) => ({ json: asset, pairedItem: { item: itemIndex } }));
 	const continueOnFail = this.continueOnFail();

@@ -1,8 +1,8 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { heyGenApiRequest, type HeyGenContext } from '../../transport';
-import { asNodeError, heyGenContractError } from '../../transport/errors';
+import { heyGenApiRequest, type HeyGenContext, oncePerRun } from '../../transport';
+import { heyGenContractError } from '../../transport/errors';
 
 /** HeyGen's largest page, v1 and v3 alike. */
 export const MAX_PAGE_SIZE = 100;
@@ -27,10 +27,8 @@ export interface ListingOptions extends AssetFilters {
 	ownerUsername?: string;
 }
 
-/** Per-execution memory, so that /v3/users/me is asked once per execution, not once per item. */
-export interface ExecutionCache {
-	username?: Promise<string>;
-}
+/** The v3 username from /v3/users/me, asked once per node run, not once per item or page. */
+const usernameByRun = new WeakMap<object, Promise<string>>();
 
 /** Checks the filter values a user (or an expression) gave; throws a NodeOperationError naming the field. */
 export function checkFilters(node: INode, fileType: unknown, folderId: unknown, itemIndex?: number): AssetFilters {
@@ -80,34 +78,23 @@ export function v3AssetToV1(asset: IDataObject): IDataObject {
 	};
 }
 
-async function ownerUsername(this: HeyGenContext, options: ListingOptions, cache: ExecutionCache, itemIndex?: number) {
+async function ownerUsername(this: HeyGenContext, options: ListingOptions, itemIndex?: number) {
 	const given = options.ownerUsername?.trim();
 	if (given) return given;
-	const pending =
-		cache.username ??
-		(async () => {
-			const body = await heyGenApiRequest.call(this, '/v3/users/me', {}, itemIndex);
-			const username = (body.data as IDataObject | undefined)?.username;
-			if (typeof username !== 'string' || username === '') {
-				throw heyGenContractError(
-					this.getNode(),
-					'HeyGen did not say whose assets to list',
-					'GET /v3/users/me answered without data.username. Set Owner Username on the node.',
-					200,
-					itemIndex,
-				);
-			}
-			return username;
-		})();
-	// A failed look-up is not remembered: the next item asks again.
-	cache.username = pending.then(
-		(username) => username,
-		(error: unknown) => {
-			cache.username = undefined;
-			throw asNodeError(this.getNode(), error, itemIndex);
-		},
-	);
-	return await cache.username;
+	return await oncePerRun(usernameByRun, this, async () => {
+		const body = await heyGenApiRequest.call(this, '/v3/users/me', {}, itemIndex);
+		const username = (body.data as IDataObject | undefined)?.username;
+		if (typeof username !== 'string' || username === '') {
+			throw heyGenContractError(
+				this.getNode(),
+				'HeyGen did not say whose assets to list',
+				'GET /v3/users/me answered without data.username. Set Owner Username on the node.',
+				200,
+				itemIndex,
+			);
+		}
+		return username;
+	});
 }
 
 interface Page {
@@ -136,12 +123,11 @@ export async function listAssets(
 	this: HeyGenContext,
 	options: ListingOptions,
 	walk: PageWalk,
-	cache: ExecutionCache,
 	itemIndex?: number,
 ): Promise<IDataObject[]> {
 	const node = this.getNode();
 	const endpoint = ENDPOINTS[options.apiVersion];
-	const username = options.apiVersion === 'v3' ? await ownerUsername.call(this, options, cache, itemIndex) : undefined;
+	const username = options.apiVersion === 'v3' ? await ownerUsername.call(this, options, itemIndex) : undefined;
 	const filterInNode = options.apiVersion === 'v3' && options.fileType !== undefined;
 	const kept: IDataObject[] = [];
 	const seenTokens = new Set<string>();
