@@ -84,7 +84,16 @@ it.each([
 	['a page that takes 5 s', { kind: 'slow' as const, delayMs: 5_000 }],
 ])('stopping the execution while it waits on %s ends it within about a second', async (_what, fault) => {
 	standIn.addFault({ path: LIST, at: 2, ...fault });
-	const hook = await fetch(`${server?.url}/webhook/heygen-cancel`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+	// n8n reports ready before it has registered the active workflow's webhook: until it has, the
+	// webhook answers 404 and starts nothing, so it is called again until it takes the request.
+	const hook = await waitFor(
+		'the webhook to be registered',
+		async () => {
+			const response = await fetch(`${server?.url}/webhook/heygen-cancel`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+			return response.status === 404 ? undefined : response;
+		},
+		30_000,
+	);
 	expect(hook.ok).toBe(true);
 	// Wait until the node is on the faulty page.
 	await waitFor('the second page request', () => (standIn.requestsTo(LIST).length >= 2 ? true : undefined), 30_000);
