@@ -1,7 +1,7 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { fileNameFor, mapWithConcurrency } from '../nodes/HeyGen/helpers/download';
+import { fileNameFor, mapWithConcurrency } from '../nodes/HeyGen/transport/download';
 import { runHeyGenNode } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';
 

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { HeyGen } from '../nodes/HeyGen/HeyGen.node';
+import { DEFAULT_LIMIT, DOWNLOAD_CONCURRENCY } from '../nodes/HeyGen/actions/constants';
 
 const root = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -46,25 +47,48 @@ describe('package.json', () => {
 describe('node description (saved workflows depend on these names)', () => {
 	const { description } = new HeyGen();
 	const byName = (name: string) => description.properties.filter((property) => property.name === name);
+	const operationsOf = (resource: string) =>
+		(byName('operation').find((property) => property.displayOptions?.show?.resource?.[0] === resource)?.options ?? []) as Array<{
+			value: string;
+			name: string;
+			action?: string;
+			description?: string;
+		}>;
 
-	it('is heyGen version 1, usable as a tool, with the HeyGen API credential', () => {
+	it('is heyGen versions 1 and 2 (2 for new nodes), usable as a tool, with the HeyGen API credential', () => {
 		expect(description.name).toBe('heyGen');
-		expect(description.version).toBe(1);
+		expect(description.version).toEqual([1, 2]);
+		expect(description.defaultVersion).toBe(2);
 		expect(description.usableAsTool).toBe(true);
 		expect(description.credentials).toEqual([{ name: 'heyGenApi', required: true }]);
 	});
 
-	it('has Asset → Get Many with returnAll, limit and filters.fileType / filters.folderId', () => {
-		const operation = byName('operation')[0];
-		expect(operation.options).toEqual([expect.objectContaining({ value: 'getAll', name: 'Get Many', action: 'Get many assets' })]);
-		expect(byName('returnAll')[0]).toMatchObject({ type: 'boolean', default: false });
-		expect(byName('limit')[0]).toMatchObject({ type: 'number', default: 50, typeOptions: { minValue: 1 } });
-		expect(byName('limit')[0].displayOptions?.show?.returnAll).toEqual([false]);
-		const filters = byName('filters')[0];
-		const options = (filters.options ?? []) as Array<{ name: string; type?: string; options?: Array<{ value: string }> }>;
+	it('has Asset → Delete, Get, Get Many, Upload and Folder → Get Many, each with an action an agent can act on', () => {
+		expect(operationsOf('asset').map((option) => option.value)).toEqual(['delete', 'get', 'getAll', 'upload']);
+		expect(operationsOf('folder').map((option) => option.value)).toEqual(['getAll']);
+		for (const option of [...operationsOf('asset'), ...operationsOf('folder')]) {
+			expect(option.action).toMatch(/^(Delete|Get|Get many|Upload) (an? )?(asset|assets|folders)$/);
+			expect(option.description?.length).toBeGreaterThan(30);
+		}
+	});
+
+	it('keeps Get Many\'s parameter names: returnAll, limit and filters.fileType / filters.folderId', () => {
+		const showsFor = (property: { displayOptions?: { show?: Record<string, unknown> } }, resource: string) =>
+			(property.displayOptions?.show?.resource as string[] | undefined)?.includes(resource);
+		const assetsOnly = (name: string) => byName(name).find((property) => showsFor(property, 'asset'));
+		expect(assetsOnly('returnAll')).toMatchObject({ type: 'boolean', default: false });
+		expect(assetsOnly('limit')).toMatchObject({ type: 'number', default: 50, typeOptions: { minValue: 1 } });
+		expect(assetsOnly('limit')?.displayOptions?.show?.returnAll).toEqual([false]);
+		const filters = assetsOnly('filters');
+		const options = (filters?.options ?? []) as Array<{ name: string; type?: string; options?: Array<{ value: string }> }>;
 		expect(options.map((option) => option.name)).toEqual(['fileType', 'folderId']);
 		expect(options[0].options?.map((option) => option.value).sort()).toEqual(['audio', 'image', 'video']);
 		expect(options[1].type).toBe('resourceLocator');
+	});
+
+	it('shows the same defaults that the node falls back on', () => {
+		expect(byName('limit').map((property) => property.default)).toEqual([DEFAULT_LIMIT, DEFAULT_LIMIT]);
+		expect(byName('downloadConcurrency')[0].default).toBe(DOWNLOAD_CONCURRENCY.default);
 	});
 
 	it('has a codex that finds it for "list assets" and "heygen"', () => {

@@ -1,14 +1,11 @@
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-} from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
-import * as asset from './actions/asset';
-import { listSearch } from './methods';
-import { asNodeError } from './transport/errors';
+import * as asset from './actions/asset/Asset.resource';
+import { LATEST_NODE_VERSION } from './actions/constants';
+import * as folder from './actions/folder/Folder.resource';
+import { router } from './actions/router';
+import { methods } from './methods';
 
 export class HeyGen implements INodeType {
 	description: INodeTypeDescription = {
@@ -16,9 +13,11 @@ export class HeyGen implements INodeType {
 		name: 'heyGen',
 		icon: { light: 'file:heygen.svg', dark: 'file:heygen.dark.svg' },
 		group: ['transform'],
-		version: 1,
-		subtitle: '={{ ({ getAll: "Get many" })[$parameter["operation"]] + " " + $parameter["resource"] + "s" }}',
-		description: 'List the image, audio and video assets in a HeyGen account',
+		version: [1, 2],
+		defaultVersion: LATEST_NODE_VERSION,
+		subtitle:
+			'={{ ({ getAll: "Get many", get: "Get", upload: "Upload", delete: "Delete" })[$parameter["operation"]] + " " + $parameter["resource"] + ($parameter["operation"] === "getAll" ? "s" : "") }}',
+		description: 'Get, download, upload and delete the image, audio and video assets of a HeyGen account, and list its folders',
 		defaults: { name: 'HeyGen' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -30,41 +29,20 @@ export class HeyGen implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Asset', value: 'asset' }],
+				options: [
+					{ name: 'Asset', value: 'asset' },
+					{ name: 'Folder', value: 'folder' },
+				],
 				default: 'asset',
 			},
 			...asset.description,
+			...folder.description,
 		],
-	};
+};
 
-	methods = { listSearch };
+	methods = methods;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const returnData: INodeExecutionData[] = [];
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			try {
-				const resource = this.getNodeParameter('resource', itemIndex);
-				const operation = this.getNodeParameter('operation', itemIndex);
-				if (resource !== 'asset' || operation !== 'getAll') {
-					throw new NodeOperationError(
-						this.getNode(),
-						`The operation "${String(operation)}" on "${String(resource)}" is not supported`,
-						{ itemIndex },
-					);
-				}
-				returnData.push(...(await asset.getAll.execute.call(this, itemIndex)));
-			} catch (error) {
-				if (this.continueOnFail()) {
-					returnData.push({
-						json: { error: (error as Error).message },
-						pairedItem: { item: itemIndex },
-					});
-					continue;
-				}
-				throw asNodeError(this.getNode(), error, itemIndex);
-			}
-		}
-		return [returnData];
+		return await router.call(this);
 	}
 }

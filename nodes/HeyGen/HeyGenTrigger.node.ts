@@ -7,9 +7,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { apiVersionProperties, filtersProperty } from './actions/asset/getAll.operation';
-import { checkApiVersion, checkFilters, type ListingOptions, listAssets } from './actions/asset/listing';
-import { listSearch } from './methods';
+import { apiVersionProperties, assetFiltersProperty } from './actions/common.descriptions';
+import { LATEST_NODE_VERSION } from './actions/constants';
+import { pollParameters, readListingOptions } from './actions/parameters';
+import { methods } from './methods';
+import { listAssets, MAX_PAGE_SIZE } from './transport';
 
 /** Where the trigger is: the newest created_ts it has seen and the ids seen at that second. */
 export interface TriggerState {
@@ -25,7 +27,8 @@ export class HeyGenTrigger implements INodeType {
 		name: 'heyGenTrigger',
 		icon: { light: 'file:heygen.svg', dark: 'file:heygen.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: LATEST_NODE_VERSION,
 		subtitle: 'New asset',
 		description: 'Starts the workflow when a new image, audio or video asset appears in HeyGen',
 		defaults: { name: 'HeyGen Trigger' },
@@ -48,19 +51,14 @@ export class HeyGenTrigger implements INodeType {
 				default: 'newAsset',
 			},
 			...apiVersionProperties,
-			filtersProperty,
+			assetFiltersProperty,
 		],
 	};
 
-	methods = { listSearch };
+	methods = methods;
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const node = this.getNode();
-		const filters = this.getNodeParameter('filters', {}) as IDataObject;
-		const folderId = filters.folderId === undefined ? undefined : this.getNodeParameter('filters.folderId', '', { extractValue: true });
-		const apiVersion = checkApiVersion(node, this.getNodeParameter('apiVersion', 'v1'));
-		const options: ListingOptions = { apiVersion, ...checkFilters(node, filters.fileType, folderId) };
-		if (apiVersion === 'v3') options.ownerUsername = String(this.getNodeParameter('ownerUsername', '') ?? '');
+		const options = readListingOptions(pollParameters(this));
 
 		if (this.getMode() === 'manual') {
 			// A test run shows the shape: the newest asset, whatever was seen before.
@@ -71,7 +69,7 @@ export class HeyGenTrigger implements INodeType {
 		const state = this.getWorkflowStaticData('node') as TriggerState;
 		if (state.lastTs === undefined) {
 			// First activation: remember where the library is now, emit nothing (no flood of old assets).
-			const firstPage = await listAssets.call(this, options, { limit: 100 });
+			const firstPage = await listAssets.call(this, options, { limit: MAX_PAGE_SIZE });
 			const lastTs = firstPage.reduce((max, asset) => Math.max(max, tsOf(asset)), 0);
 			state.lastTs = lastTs;
 			state.idsAtLastTs = firstPage.filter((asset) => tsOf(asset) === lastTs).map((asset) => String(asset.id));

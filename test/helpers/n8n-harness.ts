@@ -132,7 +132,11 @@ export interface RunOptions {
 	input?: INodeExecutionData[];
 	continueOnFail?: boolean;
 	abortSignal?: AbortSignal;
+	/** The node's typeVersion (default 1, as the older tests were written for). */
+	nodeVersion?: number;
 }
+
+let executions = 0;
 
 function setUp(
 	credentials: HeyGenCredentials,
@@ -141,12 +145,13 @@ function setUp(
 	nodeType: INodeType = new HeyGen(),
 	typeName = NODE_TYPE,
 	staticData?: IDataObject,
+	nodeVersion = 1,
 ) {
 	const node: INode = {
 		id: 'c0ffee00-0000-4000-8000-000000000001',
 		name: 'HeyGen',
 		type: typeName,
-		typeVersion: 1,
+		typeVersion: nodeVersion,
 		position: [0, 0],
 		parameters: {},
 		credentials: { heyGenApi: { id: 'cred-1', name: 'HeyGen account' } },
@@ -170,7 +175,8 @@ function setUp(
 	);
 	const additionalData = {
 		credentialsHelper,
-		executionId: 'test-execution',
+		// Each run its own execution, as in n8n.
+		executionId: `test-execution-${++executions}`,
 		restApiUrl: 'http://127.0.0.1:1/rest',
 		webhookBaseUrl: 'http://127.0.0.1:1/webhook',
 		webhookWaitingBaseUrl: 'http://127.0.0.1:1/webhook-waiting',
@@ -194,6 +200,10 @@ export async function runHeyGenNode(options: RunOptions) {
 		options.credentials,
 		options.parameters,
 		options.continueOnFail,
+		new HeyGen(),
+		NODE_TYPE,
+		undefined,
+		options.nodeVersion,
 	);
 	const nodeType = workflow.nodeTypes.getByNameAndVersion(NODE_TYPE) as HeyGen;
 	const input = options.input ?? [{ json: {} }];
@@ -212,19 +222,31 @@ export async function runHeyGenNode(options: RunOptions) {
 		options.abortSignal,
 	);
 	const output = await nodeType.execute.call(context);
-	return { output: output as INodeExecutionData[][], authenticated: credentialsHelper.authenticated };
+	return { output: output as INodeExecutionData[][], authenticated: credentialsHelper.authenticated, node };
 }
 
-/** Calls the node's folder search (the "From list" mode of the Folder picker). */
-export async function searchFolders(
+/** Calls one of the node's list searches (the "From list" mode of a picker). */
+async function listSearch(
+	method: 'searchFolders' | 'searchAssets',
+	path: string,
 	credentials: HeyGenCredentials,
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const { node, workflow, additionalData } = setUp(credentials, { resource: 'asset', operation: 'getAll' });
 	const nodeType = workflow.nodeTypes.getByNameAndVersion(NODE_TYPE) as HeyGen;
-	const context = new LoadOptionsContext(workflow, node, additionalData, 'filters.folderId');
-	return await nodeType.methods.listSearch.searchFolders.call(context, filter, paginationToken);
+	const context = new LoadOptionsContext(workflow, node, additionalData, path);
+	return await nodeType.methods.listSearch[method].call(context, filter, paginationToken);
+}
+
+/** The Folder picker's list. */
+export async function searchFolders(credentials: HeyGenCredentials, filter?: string, paginationToken?: string) {
+	return await listSearch('searchFolders', 'filters.folderId', credentials, filter, paginationToken);
+}
+
+/** The Asset picker's list. */
+export async function searchAssets(credentials: HeyGenCredentials, filter?: string, paginationToken?: string) {
+	return await listSearch('searchAssets', 'assetId', credentials, filter, paginationToken);
 }
 
 /**
@@ -311,9 +333,9 @@ export async function testCredential(credentials: HeyGenCredentials): Promise<{ 
  * A HeyGen Trigger that can be polled again and again, like an active workflow: the same
  * workflow (and so the same static data) each time, through n8n-core's PollContext.
  */
-export function heyGenTrigger(credentials: HeyGenCredentials, parameters: INodeParameters) {
+export function heyGenTrigger(credentials: HeyGenCredentials, parameters: INodeParameters, nodeVersion = 1) {
 	const nodeType = new HeyGenTrigger();
-	const { node, workflow, additionalData } = setUp(credentials, parameters, false, nodeType, 'n8n-nodes-heygen.heyGenTrigger', {});
+	const { node, workflow, additionalData } = setUp(credentials, parameters, false, nodeType, 'n8n-nodes-heygen.heyGenTrigger', {}, nodeVersion);
 	return {
 		workflow,
 		poll: async (mode: 'trigger' | 'manual' = 'trigger') => {

@@ -7,12 +7,34 @@
  */
 'use strict';
 
+const crypto = require('node:crypto');
 const http = require('node:http');
+
+const { boundaryOf, headerParameter, readMultipart } = require('./multipart');
 
 const FILE_TYPES = /** @type {const} */ (['image', 'audio', 'video']);
 const DEFAULT_PAGE_SIZE = 20; // HeyGen does not document its default page size; an assumption.
 const MAX_PAGE_SIZE = 100;
 const DEFAULT_API_KEY = 'stand-in-api-key';
+/** HeyGen's limit for POST /v3/assets (multipart), 32 MB. */
+const MULTIPART_MAX_BYTES = 32_000_000;
+/** The largest direct upload the stand-in accepts (HeyGen does not document one; an assumption). */
+const DIRECT_UPLOAD_MAX_BYTES = 5 * 1024 ** 3;
+/** How long a direct-upload URL is valid. */
+const UPLOAD_URL_TTL_SECONDS = 900;
+/** Uploaded files up to this size are kept, so that downloading them gives their bytes back. */
+const KEEP_UPLOADED_BYTES = 4 * 1024 * 1024;
+/** The content types HeyGen takes, and the asset type each becomes. */
+const UPLOAD_TYPES = /** @type {Record<string, string>} */ ({
+	'image/png': 'image',
+	'image/jpeg': 'image',
+	'video/mp4': 'video',
+	'video/webm': 'video',
+	'audio/mpeg': 'audio',
+	'audio/wav': 'audio',
+	'application/pdf': 'document',
+	'application/x-subrip': 'document',
+});
 
 /** @typedef {'image' | 'audio' | 'video'} FileType */
 /**
@@ -23,6 +45,17 @@ const DEFAULT_API_KEY = 'stand-in-api-key';
  * @property {string} folder_id
  * @property {number} created_ts
  * @property {string | null} url
+ * @property {{ size: number, sha256: string, contentType: string, bytes?: Buffer }} [file] an uploaded file
+ */
+/**
+ * @typedef {object} Upload an upload as the stand-in received it
+ * @property {string} assetId
+ * @property {'multipart' | 'direct'} via
+ * @property {string} fileName
+ * @property {string} contentType
+ * @property {number} size
+ * @property {string} sha256
+ * @property {string | undefined} idempotencyKey
  */
 /**
  * @typedef {object} Folder
@@ -34,13 +67,15 @@ const DEFAULT_API_KEY = 'stand-in-api-key';
  * @property {boolean} is_trash
  */
 /**
- * @typedef {'status' | 'reset' | 'html' | 'truncated' | 'notJson' | 'errorBody' | 'noData' | 'slow' | 'repeatToken' | 'redirect'} FaultKind
+ * @typedef {'status' | 'reset' | 'html' | 'truncated' | 'notJson' | 'errorBody' | 'noData' | 'slow' | 'repeatToken' | 'redirect' | 'dropAnswer'} FaultKind
  * @typedef {object} Fault
  * @property {FaultKind} kind what goes wrong: an HTTP status (with `status`, `retryAfter`), a
  *   dropped connection, an HTML page, JSON cut short, a text body, a 200 whose `error` is set,
  *   a 200 without `data`, an answer delayed by `delayMs`, a page whose token is the one the
- *   client sent (the token never changes), or a 302 to the same path on another origin (localhost)
+ *   client sent (the token never changes), a 302 to the same path on another origin (localhost), or
+ *   (dropAnswer) the request is carried out in full and then the connection drops before the answer
  * @property {string} [path] the endpoint it hits (default: any)
+ * @property {string} [method] the method it hits (default: any)
  * @property {number} [at] the 1-based number of the request to that path where it starts (default: the next one)
  * @property {number} [times] how many requests in a row it hits (default 1)
  * @property {number} [status] for kind 'status' and 'html' (default 500)
@@ -65,6 +100,8 @@ const DEFAULT_API_KEY = 'stand-in-api-key';
  * @property {number} status
  * @property {number} at milliseconds since the server started
  * @property {number} [abortedAt] when the client closed the connection before the answer was complete
+ * @property {string | undefined} [idempotencyKey] the Idempotency-Key header
+ * @property {boolean} [dropped] a dropAnswer fault: carried out, then the connection dropped
  */
 
 /**
@@ -209,7 +246,8 @@ function pageSize(query, name, fallback, version = 'v1') {
 /**
  * Starts the stand-in on 127.0.0.1.
  * @param {{ port?: number, apiKey?: string, seed?: number, assets?: number | Partial<Record<FileType, number>>,
- *   folders?: number, username?: string, fileOrigin?: string, fileSizeBytes?: number, lifetimeMs?: number } & Partial<Behaviour>} [options]
+ *   folders?: number, username?: string, fileOrigin?: string, fileSizeBytes?: number, lifetimeMs?: number,
+ *   multipartMaxBytes?: number, maxDirectUploadBytes?: number, uploadUrlTtlMs?: number } & Partial<Behaviour>} [options]
  */
 async function startStandIn(options = {}) {
 	const apiKey = options.apiKey ?? DEFAULT_API_KEY;
@@ -234,12 +272,28 @@ async function startStandIn(options = {}) {
 	const fileStats = { inFlight: 0, maxInFlight: 0 };
 	/** @type {unknown[]} JSON bodies POSTed to /__sink */
 	const sink = [];
+	/** @type {Upload[]} every upload that created an asset */
+	const uploads = [];
+	/** @type {string[]} ids of deleted assets */
+	const deleted = [];
+	/** @type {Map<string, { status: number, body: unknown }>} answers by path and Idempotency-Key */
+	const idempotent = new Map();
+	/**
+	 * @type {Map<string, { filename: string, contentType: string, size: number, checksum?: string, signature: string,
+	 *   expiresAt: number, received?: { sha256: string, bytes?: Buffer, idempotencyKey?: string }, asset?: Asset }>}
+	 */
+	const directUploads = new Map();
+	/** The file host's origin: the same server under another name, as HeyGen's files are not on its API host. */
+	const fileOrigin = () => options.fileOrigin ?? origin.replace('127.0.0.1', 'localhost');
 	/** @type {Set<import('node:net').Socket>} */
 	const sockets = new Set();
 	let origin = '';
 
 	/** @param {Asset} asset */
-	const present = (asset) => ({ ...asset, url: asset.url === null ? null : `${options.fileOrigin ?? origin.replace('127.0.0.1', 'localhost')}${asset.url}` });
+	const present = (asset) => {
+		const { file: _file, ...listed } = asset;
+		return { ...listed, url: asset.url === null ? null : `${fileOrigin()}${asset.url}` };
+	};
 
 	/** @param {Record<string, string>} query @param {boolean} [repeatToken] answer with the token the client sent */
 	function listAssets(query, repeatToken = false) {
@@ -290,22 +344,245 @@ async function startStandIn(options = {}) {
 		}
 		const owned = query.username === username ? account.assets : [];
 		const matching = owned.filter((asset) => folderFilter === undefined || asset.folder_id === folderFilter);
-		const data = matching.slice(offset, offset + limit).map((asset) => {
-			const shown = present(asset);
-			return {
-				id: shown.id,
-				name: shown.name,
-				type: shown.file_type,
-				owner: username,
-				space_id: spaceId,
-				uploaded_at: shown.created_ts,
-				url: shown.url,
-				folder_id: shown.folder_id === '' ? null : shown.folder_id,
-			};
-		});
+		const data = matching.slice(offset, offset + limit).map(v3Asset);
 		const hasMore = behaviour.tokenLoop || offset + limit < matching.length;
 		const nextToken = behaviour.tokenLoop ? encodeToken({ o: 0, q: fingerprint }) : hasMore ? encodeToken({ o: offset + limit, q: fingerprint }) : null;
 		return { data, has_more: hasMore, next_token: nextToken };
+	}
+
+	/** An asset as v3 shows it. @param {Asset} asset */
+	function v3Asset(asset) {
+		const shown = present(asset);
+		return {
+			id: shown.id,
+			name: shown.name,
+			type: shown.file_type,
+			owner: username,
+			space_id: spaceId,
+			uploaded_at: shown.created_ts,
+			url: shown.url,
+			folder_id: shown.folder_id === '' ? null : shown.folder_id,
+		};
+	}
+
+	/** @param {string} id */
+	function findAsset(id) {
+		const asset = account.assets.find((a) => a.id === id);
+		if (!asset) throw new HttpError(404, v3Error('not_found', `Asset ${id} not found`, 'asset_id'));
+		return asset;
+	}
+
+	/**
+	 * A new asset at the top of the library, as an upload makes it.
+	 * @param {{ name: string, contentType: string, size: number, sha256: string, bytes?: Buffer }} file
+	 * @param {string} [id] the id HeyGen gave it already (a direct upload's)
+	 */
+	function createAsset(file, id = crypto.randomBytes(16).toString('hex')) {
+		const type = /** @type {FileType} */ (UPLOAD_TYPES[file.contentType]);
+		const ext = file.name.includes('.') ? file.name.split('.').pop() : 'bin';
+		/** @type {Asset} */
+		const asset = {
+			id,
+			name: file.name,
+			file_type: type,
+			folder_id: '',
+			created_ts: Math.max((account.assets[0]?.created_ts ?? 0) + 1, Math.floor(Date.now() / 1000)),
+			url: `/files/${type}/${id}/original.${ext}`,
+			file: { size: file.size, sha256: file.sha256, contentType: file.contentType, bytes: file.bytes },
+		};
+		account.assets.unshift(asset);
+		return asset;
+	}
+
+	/** @param {Asset} asset */
+	const uploadedAnswer = (asset) => ({
+		asset_id: asset.id,
+		url: present(asset).url,
+		mime_type: asset.file?.contentType,
+		size_bytes: asset.file?.size,
+	});
+
+	/** @param {http.IncomingMessage} req @param {string} name */
+	const header = (req, name) => (typeof req.headers[name] === 'string' ? /** @type {string} */ (req.headers[name]) : undefined);
+
+	/** Reads a JSON request body (small). @param {http.IncomingMessage} req */
+	async function jsonBody(req) {
+		const chunks = [];
+		for await (const chunk of req) chunks.push(chunk);
+		try {
+			const value = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+			if (value && typeof value === 'object' && !Array.isArray(value)) return value;
+		} catch {
+			// fall through
+		}
+		throw new HttpError(400, v3Error('invalid_request', 'The body must be a JSON object'));
+	}
+
+	/**
+	 * POST /v3/assets: one file in a multipart body, field `file`, up to 32 MB, read as a stream.
+	 * @param {http.IncomingMessage} req
+	 */
+	async function receiveMultipart(req) {
+		const boundary = boundaryOf(header(req, 'content-type') ?? '');
+		if (!boundary) throw new HttpError(400, v3Error('invalid_request', 'Expected multipart/form-data with a boundary'));
+		const declared = Number(header(req, 'content-length') ?? NaN);
+		const limit = options.multipartMaxBytes ?? MULTIPART_MAX_BYTES;
+		/** @type {{ name: string, contentType: string, size: number, hash: crypto.Hash, chunks: Buffer[] } | undefined} */
+		let file;
+		let current = '';
+		let tooLarge = declared > limit + 64 * 1024;
+		if (!tooLarge) {
+			await readMultipart(req, boundary, {
+				start(headers) {
+					const disposition = headers['content-disposition'] ?? '';
+					current = headerParameter(disposition, 'name') ?? '';
+					if (current === 'file') {
+						file = { name: headerParameter(disposition, 'filename') ?? 'upload', contentType: (headers['content-type'] ?? '').toLowerCase(), size: 0, hash: crypto.createHash('sha256'), chunks: [] };
+					}
+				},
+				data(chunk) {
+					if (current !== 'file' || !file || tooLarge) return;
+					file.size += chunk.length;
+					if (file.size > limit) tooLarge = true;
+					file.hash.update(chunk);
+					if (file.size <= KEEP_UPLOADED_BYTES) file.chunks.push(Buffer.from(chunk));
+				},
+				end() {
+					current = '';
+				},
+			}).catch((error) => {
+				throw new HttpError(400, v3Error('invalid_request', String(error.message)));
+			});
+		} else {
+			for await (const _chunk of req);
+		}
+		if (tooLarge) throw new HttpError(413, v3Error('file_too_large', `The file is larger than ${limit} bytes; use a direct upload`, 'file'));
+		if (!file) throw new HttpError(400, v3Error('invalid_parameter', 'The form has no file field', 'file'));
+		if (file.size === 0) throw new HttpError(400, v3Error('invalid_parameter', 'The file is empty', 'file'));
+		if (!UPLOAD_TYPES[file.contentType]) throw new HttpError(400, v3Error('unsupported_file_type', `Files of type ${file.contentType} are not supported`, 'file'));
+		const sha256 = file.hash.digest('hex');
+		const asset = createAsset({ name: file.name, contentType: file.contentType, size: file.size, sha256, bytes: file.size <= KEEP_UPLOADED_BYTES ? Buffer.concat(file.chunks) : undefined });
+		uploads.push({ assetId: asset.id, via: 'multipart', fileName: file.name, contentType: file.contentType, size: file.size, sha256, idempotencyKey: header(req, 'idempotency-key') });
+		return asset;
+	}
+
+	/** POST /v3/assets/direct-uploads: an upload URL on the file host, signed for one size and type. @param {http.IncomingMessage} req */
+	async function createDirectUpload(req) {
+		const body = await jsonBody(req);
+		const { filename, content_type: contentType, size_bytes: size, checksum_sha256: checksum } = body;
+		if (typeof filename !== 'string' || filename === '') throw new HttpError(400, v3Error('invalid_parameter', 'filename is required', 'filename'));
+		if (typeof contentType !== 'string' || !UPLOAD_TYPES[contentType]) throw new HttpError(400, v3Error('unsupported_file_type', `content_type ${String(contentType)} is not supported`, 'content_type'));
+		if (!Number.isInteger(size) || size < 1) throw new HttpError(400, v3Error('invalid_parameter', 'size_bytes must be a positive integer', 'size_bytes'));
+		const maxBytes = options.maxDirectUploadBytes ?? DIRECT_UPLOAD_MAX_BYTES;
+		if (size > maxBytes) throw new HttpError(413, v3Error('file_too_large', `size_bytes is over the limit of ${maxBytes}`, 'size_bytes'));
+		if (checksum !== undefined && !/^[0-9a-f]{64}$/.test(String(checksum))) throw new HttpError(400, v3Error('invalid_parameter', 'checksum_sha256 must be 64 hex digits', 'checksum_sha256'));
+		const assetId = crypto.randomBytes(16).toString('hex');
+		const ttlMs = options.uploadUrlTtlMs ?? UPLOAD_URL_TTL_SECONDS * 1000;
+		const signature = crypto.randomBytes(12).toString('hex');
+		directUploads.set(assetId, { filename, contentType, size, checksum, signature, expiresAt: Date.now() + ttlMs, received: undefined, asset: undefined });
+		return {
+			asset_id: assetId,
+			upload_url: `${fileOrigin()}/uploads/${assetId}?expires=${Math.floor((Date.now() + ttlMs) / 1000)}&signature=${signature}`,
+			upload_headers: { 'content-type': contentType, 'x-stand-in-signed-size': String(size) },
+			expires_in_seconds: Math.round(ttlMs / 1000),
+			max_bytes: size,
+			status: 'pending_upload',
+		};
+	}
+
+	/**
+	 * PUT /uploads/{asset_id} on the file host: a presigned storage URL. It takes no API key, only the
+	 * signed headers, exactly the signed size, before it expires, and the checksum when one was given.
+	 * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {string} path @param {Record<string, string>} query
+	 */
+	async function receiveDirectUpload(req, res, path, query) {
+		const storageError = (/** @type {number} */ status, /** @type {string} */ code, /** @type {string} */ message) => {
+			const text = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+			res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(text), connection: 'close' });
+			res.end(text);
+		};
+		const ticket = directUploads.get(decodeURIComponent(path.slice('/uploads/'.length)));
+		if (req.method !== 'PUT') return storageError(405, 'MethodNotAllowed', 'Only PUT');
+		if (!ticket || query.signature !== ticket.signature) return storageError(403, 'SignatureDoesNotMatch', 'The signature does not match');
+		if (req.headers['x-api-key'] !== undefined) return storageError(400, 'InvalidArgument', 'Unexpected x-api-key header: storage takes no API key');
+		if (Date.now() > ticket.expiresAt) return storageError(403, 'AccessDenied', 'Request has expired');
+		if (header(req, 'content-type') !== ticket.contentType || header(req, 'x-stand-in-signed-size') !== String(ticket.size)) {
+			return storageError(403, 'SignatureDoesNotMatch', 'The signed headers were not sent as given');
+		}
+		if (Number(header(req, 'content-length')) !== ticket.size) return storageError(400, 'InvalidRequest', `Content-Length must be ${ticket.size}`);
+		const hash = crypto.createHash('sha256');
+		/** @type {Buffer[]} */
+		const chunks = [];
+		let size = 0;
+		for await (const chunk of req) {
+			size += chunk.length;
+			hash.update(chunk);
+			if (ticket.size <= KEEP_UPLOADED_BYTES) chunks.push(chunk);
+		}
+		const sha256 = hash.digest('hex');
+		if (size !== ticket.size) return storageError(400, 'IncompleteBody', 'The body is shorter than Content-Length');
+		if (ticket.checksum !== undefined && ticket.checksum !== sha256) return storageError(400, 'BadDigest', 'The SHA-256 you specified did not match what we received');
+		ticket.received = { sha256, bytes: chunks.length ? Buffer.concat(chunks) : undefined, idempotencyKey: undefined };
+		res.writeHead(200, { 'content-length': 0 });
+		return res.end();
+	}
+
+	/** POST /v3/assets/{asset_id}/complete. @param {http.IncomingMessage} req @param {string} assetId */
+	async function completeDirectUpload(req, assetId) {
+		const body = await jsonBody(req);
+		const ticket = directUploads.get(assetId);
+		if (!ticket) throw new HttpError(404, v3Error('not_found', `No direct upload ${assetId}`, 'asset_id'));
+		if (!ticket.asset) {
+			if (!ticket.received) throw new HttpError(409, v3Error('upload_incomplete', 'The file has not been uploaded to upload_url'));
+			if (body.checksum_sha256 !== undefined && body.checksum_sha256 !== ticket.received.sha256) {
+				throw new HttpError(400, v3Error('checksum_mismatch', 'checksum_sha256 does not match the uploaded file', 'checksum_sha256'));
+			}
+			const asset = createAsset({ name: ticket.filename, contentType: ticket.contentType, size: ticket.size, sha256: ticket.received.sha256, bytes: ticket.received.bytes }, assetId);
+			ticket.asset = asset;
+			uploads.push({ assetId: asset.id, via: 'direct', fileName: ticket.filename, contentType: ticket.contentType, size: ticket.size, sha256: ticket.received.sha256, idempotencyKey: header(req, 'idempotency-key') });
+		}
+		return { ...uploadedAnswer(ticket.asset), status: 'completed' };
+	}
+
+	/**
+	 * The v3 requests that change the library: upload, direct upload, complete, delete. An
+	 * Idempotency-Key that was seen on the same path gets the first answer again, and nothing twice.
+	 * @param {http.IncomingMessage} req @param {string} path
+	 * @returns {Promise<{ status: number, body: unknown } | undefined>}
+	 */
+	async function assetWrite(req, path) {
+		const one = /^\/v3\/assets\/([^/]+)(\/complete)?$/.exec(path);
+		const isWrite = (req.method === 'POST' && (path === '/v3/assets' || path === '/v3/assets/direct-uploads' || (one && one[2]))) || (req.method === 'DELETE' && one && !one[2]);
+		if (!isWrite) return undefined;
+		const key = header(req, 'idempotency-key');
+		const replayKey = key === undefined ? undefined : `${path}|${key}`;
+		const replay = replayKey === undefined ? undefined : idempotent.get(replayKey);
+		if (replay) {
+			for await (const _chunk of req);
+			return replay;
+		}
+		/** @type {{ status: number, body: unknown }} */
+		let answer;
+		try {
+			if (req.method === 'DELETE' && one) {
+				const asset = findAsset(decodeURIComponent(one[1]));
+				account.assets = account.assets.filter((a) => a !== asset);
+				deleted.push(asset.id);
+				answer = { status: 200, body: { data: { id: asset.id } } };
+			} else if (path === '/v3/assets') {
+				answer = { status: 200, body: { data: uploadedAnswer(await receiveMultipart(req)) } };
+			} else if (path === '/v3/assets/direct-uploads') {
+				answer = { status: 200, body: { data: await createDirectUpload(req) } };
+			} else {
+				answer = { status: 200, body: { data: await completeDirectUpload(req, decodeURIComponent(/** @type {RegExpExecArray} */ (one)[1])) } };
+			}
+		} catch (error) {
+			if (!(error instanceof HttpError)) throw error;
+			for await (const _chunk of req);
+			return { status: error.status, body: error.body };
+		}
+		if (replayKey !== undefined) idempotent.set(replayKey, answer);
+		return answer;
 	}
 
 	/** @param {Record<string, string>} query */
@@ -335,7 +612,11 @@ async function startStandIn(options = {}) {
 	function serveFile(res, path) {
 		const asset = account.assets.find((a) => a.url === path);
 		if (!asset) return sendJson(res, 404, { error: 'not found' });
-		const size = options.fileSizeBytes ?? 64;
+		if (asset.file?.bytes) {
+			res.writeHead(200, { 'content-type': asset.file.contentType, 'content-length': asset.file.bytes.length });
+			return res.end(asset.file.bytes);
+		}
+		const size = asset.file?.size ?? options.fileSizeBytes ?? 64;
 		const ext = path.split('.').pop() ?? '';
 		res.writeHead(200, { 'content-type': MIME_TYPES[ext] ?? 'application/octet-stream', 'content-length': size });
 		const chunk = Buffer.alloc(Math.min(size, 64 * 1024), `${asset.id}\n`);
@@ -352,11 +633,11 @@ async function startStandIn(options = {}) {
 		return undefined;
 	}
 
-	/** @param {string} path */
-	function nextFault(path) {
+	/** @param {string} path @param {string} method */
+	function nextFault(path, method) {
 		const count = (countByPath.get(path) ?? 0) + 1;
 		countByPath.set(path, count);
-		const fault = faults.find((f) => (f.path === undefined || f.path === path) && count >= f.from && f.left > 0);
+		const fault = faults.find((f) => (f.path === undefined || f.path === path) && (f.method === undefined || f.method === method) && count >= f.from && f.left > 0);
 		if (fault) fault.left -= 1;
 		return fault;
 	}
@@ -389,7 +670,9 @@ async function startStandIn(options = {}) {
 				fileStats.inFlight -= 1;
 			});
 		}
-		const fault = nextFault(path);
+		const fault = nextFault(path, req.method ?? 'GET');
+		// A fault answers before the body is read: read it first, so the client can send it whole.
+		if (fault && fault.kind !== 'slow' && fault.kind !== 'dropAnswer' && fault.kind !== 'reset') for await (const _chunk of req);
 		const delay = behaviour.latencyMs + (fault?.kind === 'slow' ? fault.delayMs ?? 5000 : 0);
 		if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
 		if (res.destroyed) return undefined;
@@ -427,12 +710,16 @@ async function startStandIn(options = {}) {
 				case 'redirect':
 					res.writeHead(302, { location: `${origin.replace('127.0.0.1', 'localhost')}${req.url}` });
 					return res.end();
+				case 'dropAnswer':
+					record.dropped = true;
+					break;
 				default:
 					break;
 			}
 		}
 
 		if (path.startsWith('/files/')) return serveFile(res, path);
+		if (path.startsWith('/uploads/')) return await receiveDirectUpload(req, res, path, query);
 		if (path === '/__sink' && req.method === 'POST') {
 			// Not HeyGen: a place for a test workflow to deliver its items, so a test can read them.
 			const chunks = [];
@@ -444,17 +731,26 @@ async function startStandIn(options = {}) {
 			}
 			return sendJson(res, 200, { ok: true });
 		}
-		if (req.method !== 'GET') return sendJson(res, 405, { error: `${req.method} is not served by the stand-in`, data: null });
 		const key = req.headers['x-api-key'];
 		if (key !== apiKey) {
+			for await (const _chunk of req);
 			return v3
 				? sendJson(res, 401, { error: { code: 'unauthorized', message: 'Invalid or missing API key', param: null, doc_url: null } })
 				: sendJson(res, 401, { code: 400112, message: 'Unauthorized' });
 		}
 		try {
+			const write = await assetWrite(req, path);
+			if (write) {
+				record.status = write.status;
+				if (record.dropped) return req.socket.destroy();
+				return sendJson(res, write.status, write.body);
+			}
+			if (req.method !== 'GET') return sendJson(res, 405, v3 ? v3Error('method_not_allowed', `${req.method} ${path} is not served`) : { error: `${req.method} is not served by the stand-in`, data: null });
 			if (path === '/v1/asset/list') return sendJson(res, 200, listAssets(query));
 			if (path === '/v1/folders') return sendJson(res, 200, listFolders(query));
 			if (path === '/v3/assets') return sendJson(res, 200, listAssetsV3(query));
+			const one = /^\/v3\/assets\/([^/]+)$/.exec(path);
+			if (one) return sendJson(res, 200, { data: v3Asset(findAsset(decodeURIComponent(one[1]))) });
 			if (path === '/v3/users/me') {
 				return sendJson(res, 200, { data: { username, email: `${username}@example.com`, first_name: 'Stand', last_name: 'In', billing_type: 'api' } });
 			}
@@ -474,6 +770,7 @@ async function startStandIn(options = {}) {
 			path: '',
 			query: {},
 			apiKey: typeof req.headers['x-api-key'] === 'string' ? req.headers['x-api-key'] : undefined,
+			idempotencyKey: typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : undefined,
 			host: req.headers.host,
 			status: 0,
 			at: Date.now() - startedAt,
@@ -530,6 +827,8 @@ async function startStandIn(options = {}) {
 		behaviour,
 		fileStats,
 		sink,
+		uploads,
+		deleted,
 		/** Milliseconds since the server started, on the clock of `at` and `abortedAt`. */
 		now() {
 			return Date.now() - startedAt;
@@ -568,6 +867,16 @@ async function startStandIn(options = {}) {
 			account.assets.sort((a, b) => b.created_ts - a.created_ts);
 			return present(asset);
 		},
+		/**
+		 * Adds a folder (inside another when parent_id is given).
+		 * @param {{ name: string, parent_id?: string | null }} fields
+		 */
+		addFolder(fields) {
+			/** @type {Folder} */
+			const folder = { id: crypto.randomBytes(16).toString('hex'), name: fields.name, parent_id: fields.parent_id ?? null, project_type: 'asset', created_ts: Math.floor(Date.now() / 1000), is_trash: false };
+			account.folders.push(folder);
+			return folder;
+		},
 		/** @param {Parameters<typeof seedAccount>[0]} seedOptions */
 		reseed(seedOptions) {
 			account = seedAccount(seedOptions);
@@ -576,6 +885,9 @@ async function startStandIn(options = {}) {
 		reset() {
 			faults = [];
 			requests.length = 0;
+			uploads.length = 0;
+			deleted.length = 0;
+			idempotent.clear();
 			countByPath.clear();
 			fileStats.maxInFlight = fileStats.inFlight;
 			Object.assign(behaviour, { latencyMs: options.latencyMs ?? 0, endToken: options.endToken ?? 'null', totalAsString: options.totalAsString ?? false, tokenLoop: options.tokenLoop ?? false });
@@ -624,4 +936,4 @@ if (require.main === module) {
 	});
 }
 
-module.exports = { startStandIn, seedAccount, DEFAULT_API_KEY, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE };
+module.exports = { startStandIn, seedAccount, DEFAULT_API_KEY, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, MULTIPART_MAX_BYTES };

@@ -1,1 +1,4 @@
-export * as listSearch from './listSearch';
+import * as listSearch from './listSearch';
+
+/** The list searches of the HeyGen node and the HeyGen Trigger (the pickers of folders and assets). */
+export const methods = { listSearch };

@@ -33,10 +33,13 @@ export function heyGenErrorCode(body: unknown): string | undefined {
 
 export interface HeyGenErrorDetails {
 	status: number;
+	method?: string;
 	endpoint: string;
 	body: unknown;
 	/** The Location header of a redirect. */
 	location?: string;
+	/** What the attempts before this answer got (statuses or network codes), oldest first. */
+	earlierAttempts?: string[];
 	itemIndex?: number;
 }
 
@@ -49,7 +52,7 @@ function originOf(location: string | undefined): string {
 	}
 }
 
-function describeStatus({ status, endpoint, body, location }: HeyGenErrorDetails): {
+function describeStatus({ status, method = 'GET', endpoint, body, location }: HeyGenErrorDetails): {
 	message: string;
 	description: string;
 } {
@@ -61,7 +64,7 @@ function describeStatus({ status, endpoint, body, location }: HeyGenErrorDetails
 	if (status >= 300 && status < 400) {
 		return {
 			message: `HeyGen redirected the request (${status})`,
-			description: `GET ${endpoint} was redirected to ${originOf(location)}. The node does not follow redirects, so that the API key is only ever sent to the credential's Base URL; check the Base URL.`,
+			description: `${method} ${endpoint} was redirected to ${originOf(location)}. The node does not follow redirects, so that the API key is only ever sent to the credential's Base URL; check the Base URL.`,
 		};
 	}
 	if (status === 401) {
@@ -82,6 +85,12 @@ function describeStatus({ status, endpoint, body, location }: HeyGenErrorDetails
 			description: `${said} HeyGen is retiring its v1/v2 endpoints (announced for October 2026); this endpoint may be gone. Switch the node's API Version to v3, and check the credential's Base URL.`,
 		};
 	}
+	if (status === 413) {
+		return {
+			message: 'HeyGen refused the file as too large (413)',
+			description: `${said} Request: ${method} ${endpoint}.`,
+		};
+	}
 	if (status === 429) {
 		return {
 			message: 'HeyGen rate limit reached (429), retries used up',
@@ -96,13 +105,17 @@ function describeStatus({ status, endpoint, body, location }: HeyGenErrorDetails
 	}
 	return {
 		message: heyGenMessage ? `HeyGen error: ${heyGenMessage}` : `HeyGen answered ${status}`,
-		description: `${said} Request: GET ${endpoint}.`,
+		description: `${said} Request: ${method} ${endpoint}.`,
 	};
 }
 
 /** An error for a non-2xx answer from HeyGen. */
 export function heyGenStatusError(node: INode, details: HeyGenErrorDetails): NodeApiError {
-	const { message, description } = describeStatus(details);
+	const { message, description: described } = describeStatus(details);
+	const earlier = details.earlierAttempts ?? [];
+	const description = earlier.length
+		? `${described} Earlier attempts of this request got: ${earlier.join(', ')}.`
+		: described;
 	return new NodeApiError(node, { message, httpCode: String(details.status) } as JsonObject, {
 		message,
 		description,

@@ -10,14 +10,13 @@ export const description: INodeProperties[] = [
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
-		displayOptions: { show: { resource: ['asset'] } },
+		displayOptions: { show: { resource: ['folder'] } },
 		options: [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				description:
-					"List the images, audio and video in the HeyGen account (HeyGen's List Assets)",
-				action: 'Get many assets',
+				description: 'List the folders of the HeyGen account (ID, name, parent), optionally by name or inside one folder',
+				action: 'Get many folders',
 			},
 		],
 		default: 'getAll',

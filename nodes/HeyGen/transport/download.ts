@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { asNodeError } from './errors';
+
 /** Timeout for one file download: files can be large, but a stalled host must not hang the run. */
 export const DOWNLOAD_TIMEOUT_MS = 10 * 60 * 1000;
 
@@ -111,4 +113,27 @@ export async function downloadAsset(
 		mimeType,
 	);
 	return { json: asset, binary: { [binaryPropertyName]: binary }, pairedItem: { item: itemIndex } };
+}
+
+/**
+ * The assets as output items of one input item, each with its file in `binaryPropertyName` when
+ * downloads are on. With On Error → Continue a failed download is that asset's error, and the
+ * others still come through with their files.
+ */
+export async function withFiles(
+	this: IExecuteFunctions,
+	assets: IDataObject[],
+	download: { binaryPropertyName: string; concurrency: number } | undefined,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	if (!download) return assets.map((asset) => ({ json: asset, pairedItem: { item: itemIndex } }));
+	const continueOnFail = this.continueOnFail();
+	return await mapWithConcurrency(assets, download.concurrency, async (asset) => {
+		try {
+			return await downloadAsset.call(this, asset, download.binaryPropertyName, itemIndex);
+		} catch (error) {
+			if (!continueOnFail) throw asNodeError(this.getNode(), error, itemIndex);
+			return { json: { ...asset, error: (error as Error).message }, pairedItem: { item: itemIndex } };
+		}
+	});
 }

@@ -1,0 +1,201 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_API_VERSION, DEFAULT_BINARY_PROPERTY, DOWNLOAD_CONCURRENCY } from './constants';
+
+/** Shows a property only for these resources and operations (and whatever it shows for already). */
+export function showFor(show: { resource?: string[]; operation?: string[] }) {
+	return (property: INodeProperties): INodeProperties => ({
+		...property,
+		displayOptions: {
+			...property.displayOptions,
+			show: { ...show, ...(property.displayOptions?.show ?? {}) },
+		},
+	});
+}
+
+const apiVersionOptions = [
+	{ name: 'V1 — List Assets', value: 'v1', description: 'GET /v1/asset/list (HeyGen is retiring it)' },
+	{ name: 'V3 — Assets', value: 'v3', description: 'GET /v3/assets (beta at HeyGen)' },
+];
+
+const apiVersionFor = (nodeVersions: number[], fallback: 'v1' | 'v3'): INodeProperties => ({
+	displayName: 'API Version',
+	name: 'apiVersion',
+	type: 'options',
+	default: fallback,
+	description:
+		'Which HeyGen endpoint lists the assets. HeyGen is retiring v1 (announced for October 2026); v3 is its successor.',
+	options: apiVersionOptions,
+	displayOptions: { show: { '@version': nodeVersions } },
+});
+
+/**
+ * API Version and Owner Username, for listing assets (Get Many and the trigger). Node version 1
+ * kept v1 as its default, so that saved workflows keep their meaning; version 2 lists with v3.
+ */
+export const apiVersionProperties: INodeProperties[] = [
+	apiVersionFor([1], DEFAULT_API_VERSION[1]),
+	apiVersionFor([2], DEFAULT_API_VERSION[2]),
+	{
+		displayName: 'Owner Username',
+		name: 'ownerUsername',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. jane_doe',
+		description:
+			"Whose assets to list (v3 requires it while in beta). Leave empty for the API key's own user, asked once per run from HeyGen.",
+		displayOptions: { show: { apiVersion: ['v3'] } },
+	},
+];
+
+/** A folder, picked from HeyGen's folder list or given by ID. */
+export function folderLocator(displayName: string, name: string, description: string): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a folder...',
+				typeOptions: { searchListMethod: 'searchFolders', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 8b1a4e0f2c3d4e5f8a9b0c1d2e3f4a5b',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^[^\\s/?#]+$',
+							errorMessage: 'A folder ID has no spaces, slashes, "?" or "#"',
+						},
+					},
+				],
+			},
+		],
+	};
+}
+
+/** A Filters collection of these options. */
+export function filtersCollection(options: INodeProperties[]): INodeProperties {
+	return { displayName: 'Filters', name: 'filters', type: 'collection', placeholder: 'Add Filter', default: {}, options };
+}
+
+/** The asset filters of Get Many and the trigger. */
+export const assetFiltersProperty: INodeProperties = filtersCollection([
+		{
+			displayName: 'File Type',
+			name: 'fileType',
+			type: 'options',
+			default: 'image',
+			description: 'Only assets of this type (on v3, HeyGen has no such filter: the node applies it)',
+			options: [
+				{ name: 'Audio', value: 'audio' },
+				{ name: 'Image', value: 'image' },
+				{ name: 'Video', value: 'video' },
+			],
+		},
+	folderLocator('Folder', 'folderId', 'Only assets in this HeyGen folder'),
+]);
+
+/** The asset an operation acts on: picked from the account's assets, newest first, or given by ID. */
+export const assetIdProperty: INodeProperties = {
+	displayName: 'Asset',
+	name: 'assetId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The HeyGen asset',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select an asset...',
+			typeOptions: { searchListMethod: 'searchAssets', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 3b1f6c0e9a8d4f2b8c7e6d5a4b3c2d1e',
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: '^[^\\s/?#]+$',
+						errorMessage: 'An asset ID has no spaces, slashes, "?" or "#"',
+					},
+				},
+			],
+		},
+	],
+};
+
+/** Return All and Limit, for any list. */
+export function returnAllAndLimit(): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			// n8n's lint rule wants this literal: it is DEFAULT_LIMIT (a unit test holds them together).
+			default: 50,
+			// No maxValue on purpose: above a page the node pages through HeyGen's results until it has Limit.
+			typeOptions: { minValue: 1, numberPrecision: 0 },
+			description: 'Max number of results to return',
+			displayOptions: { show: { returnAll: [false] } },
+		},
+	];
+}
+
+/** Download File(s), the binary field and, for lists, how many at once. */
+export function downloadProperties(options: { many: boolean }): INodeProperties[] {
+	const properties: INodeProperties[] = [
+		{
+			displayName: options.many ? 'Download Files' : 'Download File',
+			name: 'download',
+			type: 'boolean',
+			default: false,
+			description: options.many
+				? "Whether to download each asset's file into the item's binary data, for storage or messaging nodes"
+				: "Whether to download the asset's file into the item's binary data, for storage or messaging nodes",
+		},
+		{
+			displayName: 'Put Output File in Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: DEFAULT_BINARY_PROPERTY,
+			required: true,
+			hint: 'The name of the output binary field to put the file in',
+			displayOptions: { show: { download: [true] } },
+		},
+	];
+	if (options.many) {
+		properties.push({
+			displayName: 'Parallel Downloads',
+			name: 'downloadConcurrency',
+			type: 'number',
+			// n8n's lint rule wants a literal: it is DOWNLOAD_CONCURRENCY.default (a unit test holds them together).
+			default: 4,
+			typeOptions: { minValue: DOWNLOAD_CONCURRENCY.min, maxValue: DOWNLOAD_CONCURRENCY.max, numberPrecision: 0 },
+			description: 'How many files to download at once',
+			displayOptions: { show: { download: [true] } },
+		});
+	}
+	return properties;
+}

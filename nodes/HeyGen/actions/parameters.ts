@@ -1,0 +1,132 @@
+/**
+ * Every parameter the HeyGen node and the HeyGen Trigger read, read and checked here: a wrong value
+ * (from an expression, or an old workflow) is a NodeOperationError that names the field.
+ */
+import type { IDataObject, IExecuteFunctions, INode, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { type ApiVersion, type AssetFilters, FILE_TYPES, type FileType, type ListingOptions } from '../transport';
+import { DEFAULT_API_VERSION, DEFAULT_BINARY_PROPERTY, DEFAULT_LIMIT, DOWNLOAD_CONCURRENCY } from './constants';
+
+/** Reads one parameter, for an input item in the node or for the trigger. */
+export interface Parameters {
+	node: INode;
+	itemIndex?: number;
+	get(name: string, fallback: unknown, extractValue?: boolean): unknown;
+}
+
+export function itemParameters(context: IExecuteFunctions, itemIndex: number): Parameters {
+	return {
+		node: context.getNode(),
+		itemIndex,
+		get: (name, fallback, extractValue) =>
+			context.getNodeParameter(name, itemIndex, fallback, extractValue ? { extractValue } : undefined),
+	};
+}
+
+export function pollParameters(context: IPollFunctions): Parameters {
+	return {
+		node: context.getNode(),
+		get: (name, fallback, extractValue) =>
+			context.getNodeParameter(name, fallback, extractValue ? { extractValue } : undefined),
+	};
+}
+
+function fail(parameters: Parameters, message: string, description?: string): never {
+	throw new NodeOperationError(parameters.node, message, { itemIndex: parameters.itemIndex, description });
+}
+
+const ID_PATTERN = /^[^\s/?#]+$/;
+
+/** An ID that can stand in a URL path or query: no spaces, slashes, "?" or "#". */
+function checkId(parameters: Parameters, value: unknown, what: string): string | undefined {
+	const id = value === undefined || value === null ? '' : String(value).trim();
+	if (id === '') return undefined;
+	if (!ID_PATTERN.test(id)) {
+		fail(parameters, `${what} ID "${id}" is not a HeyGen ${what.toLowerCase()} ID`, `A ${what.toLowerCase()} ID has no spaces, slashes, "?" or "#". Pick the ${what.toLowerCase()} from the list, or copy its ID from HeyGen.`);
+	}
+	return id;
+}
+
+export function readApiVersion(parameters: Parameters): ApiVersion {
+	const fallback = parameters.node.typeVersion >= 2 ? DEFAULT_API_VERSION[2] : DEFAULT_API_VERSION[1];
+	const value = parameters.get('apiVersion', fallback);
+	if (value === 'v1' || value === 'v3') return value;
+	return fail(parameters, `API Version must be v1 or v3, not "${String(value)}"`);
+}
+
+function readAssetFilters(parameters: Parameters): AssetFilters {
+	const filters = (parameters.get('filters', {}) ?? {}) as IDataObject;
+	const result: AssetFilters = {};
+	const fileType = filters.fileType;
+	if (fileType !== undefined && fileType !== null && fileType !== '') {
+		const value = String(fileType).toLowerCase();
+		if (!(FILE_TYPES as readonly string[]).includes(value)) {
+			fail(parameters, `File Type must be image, audio or video, not "${String(fileType)}"`);
+		}
+		result.fileType = value as FileType;
+	}
+	if (filters.folderId !== undefined) {
+		const folderId = checkId(parameters, parameters.get('filters.folderId', '', true), 'Folder');
+		if (folderId) result.folderId = folderId;
+	}
+	return result;
+}
+
+/** What to list assets with: API version, owner and filters (Get Many and the trigger). */
+export function readListingOptions(parameters: Parameters): ListingOptions {
+	const apiVersion = readApiVersion(parameters);
+	const options: ListingOptions = { apiVersion, ...readAssetFilters(parameters) };
+	if (apiVersion === 'v3') options.ownerUsername = String(parameters.get('ownerUsername', '') ?? '');
+	return options;
+}
+
+/** Return All and Limit: how many items a list returns (undefined for all of them). */
+export function readLimit(parameters: Parameters): number | undefined {
+	const returnAll = parameters.get('returnAll', false);
+	if (typeof returnAll !== 'boolean') fail(parameters, 'Return All must be true or false');
+	if (returnAll) return undefined;
+	const raw = parameters.get('limit', DEFAULT_LIMIT);
+	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+		fail(parameters, `Limit must be a whole number of at least 1, not ${JSON.stringify(raw)}`, 'Set Limit to how many items to return, or turn on Return All.');
+	}
+	return value;
+}
+
+/** A binary field's name, from `name` (Put Output File in Field, Input Binary Field). */
+export function readBinaryPropertyName(parameters: Parameters, label: string): string {
+	const value = String(parameters.get('binaryPropertyName', DEFAULT_BINARY_PROPERTY) ?? '').trim();
+	if (value === '') fail(parameters, `${label} must name a binary field, e.g. "${DEFAULT_BINARY_PROPERTY}"`);
+	return value;
+}
+
+export interface DownloadOptions {
+	binaryPropertyName: string;
+	concurrency: number;
+}
+
+/** Download File(s): where to put the files and how many at once; undefined when off. */
+export function readDownload(parameters: Parameters, many: boolean): DownloadOptions | undefined {
+	if (parameters.get('download', false) !== true) return undefined;
+	const binaryPropertyName = readBinaryPropertyName(parameters, 'Put Output File in Field');
+	if (!many) return { binaryPropertyName, concurrency: 1 };
+	const concurrency = parameters.get('downloadConcurrency', DOWNLOAD_CONCURRENCY.default);
+	const { min, max } = DOWNLOAD_CONCURRENCY;
+	if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < min || concurrency > max) {
+		fail(parameters, `Parallel Downloads must be a whole number from ${min} to ${max}, not ${JSON.stringify(concurrency)}`);
+	}
+	return { binaryPropertyName, concurrency };
+}
+
+/** The asset an operation acts on (required). */
+export function readAssetId(parameters: Parameters): string {
+	const assetId = checkId(parameters, parameters.get('assetId', '', true), 'Asset');
+	if (!assetId) fail(parameters, 'Asset must be set', 'Pick the asset from the list, or give its ID.');
+	return assetId;
+}
+
+/** A folder given by a resource locator at `name`, when set. */
+export function readFolderId(parameters: Parameters, name: string): string | undefined {
+	return checkId(parameters, parameters.get(name, '', true), 'Folder');
+}

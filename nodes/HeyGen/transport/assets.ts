@@ -1,0 +1,197 @@
+import type { IDataObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { heyGenContractError } from './errors';
+import { type Page, type PageWalk, walkPages } from './paging';
+import { heyGenApiRequest, type HeyGenContext, oncePerRun, requestLabel } from './request';
+
+export const FILE_TYPES = ['image', 'audio', 'video'] as const;
+export type FileType = (typeof FILE_TYPES)[number];
+export type ApiVersion = 'v1' | 'v3';
+
+export const ENDPOINTS: Record<ApiVersion, string> = { v1: '/v1/asset/list', v3: '/v3/assets' };
+
+export interface AssetFilters {
+	fileType?: FileType;
+	folderId?: string;
+}
+
+export interface ListingOptions extends AssetFilters {
+	apiVersion: ApiVersion;
+	/** v3 only: the `owner` of the assets; looked up with GET /v3/users/me when empty. */
+	ownerUsername?: string;
+}
+
+/** The v3 username from /v3/users/me, asked once per node run, not once per item or page. */
+const usernameByRun = new WeakMap<object, Promise<string>>();
+
+/**
+ * A v3 asset in the v1 shape the node always outputs (id, name, file_type, folder_id with "" at
+ * the root, created_ts, url), plus v3's owner and space_id.
+ */
+export function v3AssetToV1(asset: IDataObject): IDataObject {
+	return {
+		id: asset.id,
+		name: asset.name,
+		file_type: asset.type,
+		folder_id: asset.folder_id ?? '',
+		created_ts: asset.uploaded_at,
+		url: asset.url ?? null,
+		owner: asset.owner,
+		space_id: asset.space_id,
+	};
+}
+
+/** The owner whose assets v3 lists: the one given, or the API key's own user. */
+export async function ownerUsername(this: HeyGenContext, given: string | undefined, itemIndex?: number) {
+	const trimmed = given?.trim();
+	if (trimmed) return trimmed;
+	return await oncePerRun(usernameByRun, this, async () => {
+		const body = await heyGenApiRequest.call(this, { endpoint: '/v3/users/me', itemIndex });
+		const username = (body.data as IDataObject | undefined)?.username;
+		if (typeof username !== 'string' || username === '') {
+			throw heyGenContractError(
+				this.getNode(),
+				'HeyGen did not say whose assets to list',
+				'GET /v3/users/me answered without data.username. Set Owner Username on the node.',
+				200,
+				itemIndex,
+			);
+		}
+		return username;
+	});
+}
+
+function isEnd(token: unknown) {
+	return token === null || token === undefined || token === '';
+}
+
+function unexpected(context: HeyGenContext, message: string, description: string, itemIndex?: number) {
+	return heyGenContractError(context.getNode(), message, description, 200, itemIndex);
+}
+
+/** One page of v1 List Assets. */
+async function v1AssetPage(
+	this: HeyGenContext,
+	qs: IDataObject,
+	keptSoFar: number,
+	itemIndex?: number,
+): Promise<Page<IDataObject>> {
+	const endpoint = ENDPOINTS.v1;
+	const body = await heyGenApiRequest.call(this, { endpoint, qs, itemIndex });
+	const data = body.data as IDataObject | null | undefined;
+	if (data === null || typeof data !== 'object' || !Array.isArray(data.assets)) {
+		throw unexpected(this, 'HeyGen returned an unexpected response', `GET ${endpoint} answered without data.assets; ${keptSoFar} assets had been read before it.`, itemIndex);
+	}
+	if (!isEnd(data.token) && typeof data.token !== 'string') {
+		throw unexpected(this, 'HeyGen returned an unexpected page token', `GET ${endpoint} answered with a token of type ${typeof data.token}.`, itemIndex);
+	}
+	return { items: data.assets as IDataObject[], next: isEnd(data.token) ? undefined : (data.token as string) };
+}
+
+/** One page of v3 /v3/assets, in the node's output shape. */
+export async function v3AssetPage(
+	this: HeyGenContext,
+	qs: IDataObject,
+	keptSoFar: number,
+	itemIndex?: number,
+): Promise<Page<IDataObject>> {
+	const endpoint = ENDPOINTS.v3;
+	const body = await heyGenApiRequest.call(this, { endpoint, qs, itemIndex });
+	if (!Array.isArray(body.data)) {
+		throw unexpected(this, 'HeyGen returned an unexpected response', `GET ${endpoint} answered without a data list; ${keptSoFar} assets had been read before it.`, itemIndex);
+	}
+	if (body.has_more === true && (isEnd(body.next_token) || typeof body.next_token !== 'string')) {
+		throw unexpected(this, 'HeyGen returned an unexpected page token', `GET ${endpoint} said has_more without a next_token.`, itemIndex);
+	}
+	return {
+		items: (body.data as IDataObject[]).map(v3AssetToV1),
+		next: body.has_more === true ? (body.next_token as string) : undefined,
+	};
+}
+
+/** The error for a page walk that would never end. */
+export function endlessPagesError(
+	context: HeyGenContext,
+	endpoint: string,
+	what: string,
+	itemIndex?: number,
+) {
+	return (reason: 'repeatedToken' | 'emptyPages', keptSoFar: number) =>
+		reason === 'repeatedToken'
+			? unexpected(
+					context,
+					'HeyGen returned the same page token again',
+					`GET ${endpoint} sent back a page token it had already sent, so the pages would repeat forever. ${keptSoFar} ${what} had been read; none are returned, to avoid an incomplete list.`,
+					itemIndex,
+				)
+			: unexpected(context, 'HeyGen kept returning empty pages', `GET ${endpoint} answered empty pages again and again, each with a new token.`, itemIndex);
+}
+
+/**
+ * Lists assets page by page with HeyGen's v1 List Assets or v3 /v3/assets, in HeyGen's order.
+ * The file type is a query parameter on v1 and a filter in the node on v3 (which has none).
+ */
+export async function listAssets(
+	this: HeyGenContext,
+	options: ListingOptions,
+	walk: Omit<PageWalk<IDataObject>, 'keep'>,
+	itemIndex?: number,
+): Promise<IDataObject[]> {
+	const { apiVersion, fileType, folderId } = options;
+	const username = apiVersion === 'v3' ? await ownerUsername.call(this, options.ownerUsername, itemIndex) : undefined;
+	const fetchPage = async (token: string | undefined, size: number, keptSoFar: number) => {
+		const qs: IDataObject = { limit: size };
+		if (token !== undefined) qs.token = token;
+		if (folderId) qs.folder_id = folderId;
+		if (apiVersion === 'v1') {
+			if (fileType) qs.file_type = fileType;
+			return await v1AssetPage.call(this, qs, keptSoFar, itemIndex);
+		}
+		qs.username = username;
+		return await v3AssetPage.call(this, qs, keptSoFar, itemIndex);
+	};
+	const keep = apiVersion === 'v3' && fileType ? (asset: IDataObject) => asset.file_type === fileType : undefined;
+	return await walkPages(fetchPage, { ...walk, keep }, endlessPagesError(this, ENDPOINTS[apiVersion], 'assets', itemIndex));
+}
+
+const assetPath = (assetId: string) => `/v3/assets/${encodeURIComponent(assetId)}`;
+
+/** A 404 for one asset, said as what it means. */
+function withNotFound(context: HeyGenContext, assetId: string, itemIndex?: number) {
+	return (error: unknown) => {
+		if (error instanceof NodeApiError && error.httpCode === '404') {
+			const message = `HeyGen has no asset with ID "${assetId}"`;
+			throw new NodeApiError(context.getNode(), { message, httpCode: '404' }, {
+				message,
+				description: `${error.description ?? ''} The asset may have been deleted, or the ID belongs to another account.`.trim(),
+				httpCode: '404',
+				itemIndex,
+			});
+		}
+		throw error;
+	};
+}
+
+function assetData(context: HeyGenContext, body: IDataObject, label: string, itemIndex?: number): IDataObject {
+	const data = body.data;
+	if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+		throw unexpected(context, 'HeyGen returned an unexpected response', `${label} answered without a data object.`, itemIndex);
+	}
+	return data as IDataObject;
+}
+
+/** GET /v3/assets/{asset_id}, in the same shape as a listed asset. */
+export async function getAsset(this: HeyGenContext, assetId: string, itemIndex?: number): Promise<IDataObject> {
+	const request = { endpoint: assetPath(assetId), itemIndex };
+	const body = await heyGenApiRequest.call(this, request).catch(withNotFound(this, assetId, itemIndex));
+	return v3AssetToV1(assetData(this, body, requestLabel(request), itemIndex));
+}
+
+/** DELETE /v3/assets/{asset_id}: permanent. Resolves with the id HeyGen deleted. */
+export async function deleteAsset(this: HeyGenContext, assetId: string, itemIndex?: number): Promise<string> {
+	const request = { method: 'DELETE' as const, endpoint: assetPath(assetId), itemIndex };
+	const body = await heyGenApiRequest.call(this, request).catch(withNotFound(this, assetId, itemIndex));
+	const id = assetData(this, body, requestLabel(request), itemIndex).id;
+	return typeof id === 'string' && id !== '' ? id : assetId;
+}

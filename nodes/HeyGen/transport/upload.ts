@@ -1,0 +1,293 @@
+import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+import { createHash, randomBytes } from 'node:crypto';
+
+import { heyGenContractError } from './errors';
+import { heyGenApiRequest, type Readable, requestLabel, sendWithRetries } from './request';
+
+/** HeyGen's limit for a multipart upload (POST /v3/assets); larger files take the direct upload. */
+export const MULTIPART_MAX_BYTES = 32_000_000;
+
+/** The endpoint that takes a file in one multipart request. */
+export const UPLOAD_ENDPOINT = '/v3/assets';
+export const DIRECT_UPLOAD_ENDPOINT = '/v3/assets/direct-uploads';
+
+/** A file on its way to a storage host can take longer than an API call. */
+export const STORAGE_PUT_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** The file types HeyGen takes, by extension, with the content type sent for each. */
+export const UPLOAD_TYPES: Readonly<Record<string, string>> = {
+	png: 'image/png',
+	jpg: 'image/jpeg',
+	jpeg: 'image/jpeg',
+	mp4: 'video/mp4',
+	webm: 'video/webm',
+	mp3: 'audio/mpeg',
+	wav: 'audio/wav',
+	pdf: 'application/pdf',
+	srt: 'application/x-subrip',
+};
+
+/** Other names that files of those types are given. */
+const CONTENT_TYPE_ALIASES: Readonly<Record<string, string>> = {
+	'image/jpg': 'image/jpeg',
+	'image/pjpeg': 'image/jpeg',
+	'audio/mp3': 'audio/mpeg',
+	'audio/x-wav': 'audio/wav',
+	'audio/wave': 'audio/wav',
+	'audio/vnd.wave': 'audio/wav',
+	'text/srt': 'application/x-subrip',
+	'application/srt': 'application/x-subrip',
+};
+
+/** The types HeyGen takes, as a user reads them in an error. */
+export const UPLOAD_TYPES_TEXT = 'PNG, JPEG, MP4, WebM, MP3, WAV, PDF and SRT';
+
+/**
+ * The content type to upload a file as, from its MIME type or else its extension; undefined when
+ * HeyGen does not take the file.
+ */
+export function uploadContentType(fileName: string | undefined, mimeType: string | undefined): string | undefined {
+	const declared = (mimeType ?? '').split(';')[0].trim().toLowerCase();
+	const canonical = CONTENT_TYPE_ALIASES[declared] ?? declared;
+	if (Object.values(UPLOAD_TYPES).includes(canonical)) return canonical;
+	const extension = /\.([A-Za-z0-9]+)$/.exec(fileName ?? '')?.[1].toLowerCase();
+	return extension ? UPLOAD_TYPES[extension] : undefined;
+}
+
+/**
+ * The Idempotency-Key of one upload: the same for every attempt at the same file from the same item
+ * of the same execution, so a retried request can never create a second asset.
+ */
+export function idempotencyKey(parts: ReadonlyArray<string | number>): string {
+	return createHash('sha256').update(parts.map(String).join('\u0000')).digest('hex').slice(0, 32);
+}
+
+/** A file to upload: what HeyGen is told about it, and a way to read it (anew for each attempt). */
+export interface UploadFile {
+	fileName: string;
+	contentType: string;
+	size: number;
+	open: () => Promise<Readable | Buffer>;
+	idempotencyKey: string;
+}
+
+/** The created asset, as the node outputs it. */
+export interface UploadedAsset extends IDataObject {
+	id: string;
+	name: string;
+	url: string | null;
+	mime_type: string;
+	size_bytes: number;
+}
+
+function sizeError(file: UploadFile, sent: number) {
+	return new Error(`The file "${file.fileName}" has ${sent > file.size ? 'more' : 'fewer'} bytes than its binary data says (${file.size})`);
+}
+
+/** Yields a file's chunks and checks that it has exactly the size announced for it. */
+async function* exactly(file: UploadFile, source: Readable | Buffer): AsyncGenerator<Buffer> {
+	let sent = 0;
+	for await (const chunk of Buffer.isBuffer(source) ? [source] : source) {
+		const bytes = chunk as Buffer;
+		sent += bytes.length;
+		if (sent > file.size) break;
+		yield bytes;
+	}
+	if (sent !== file.size) throw sizeError(file, sent);
+}
+
+/**
+ * A stream of `chunks`, made by the class of the stream it reads from: n8n's rules for community
+ * nodes keep node:stream out, and every binary data stream n8n gives is a Readable with `from`.
+ */
+function streamLike(like: Readable, chunks: AsyncIterable<Buffer>): Readable {
+	const StreamClass = like.constructor as unknown as { from(source: AsyncIterable<Buffer>, options: { objectMode: boolean }): Readable };
+	return StreamClass.from(chunks, { objectMode: false });
+}
+
+/**
+ * The file as a request body: the bytes in memory as they are, or a stream that checks its size.
+ * `head` and `tail` frame it (multipart).
+ */
+async function fileBody(file: UploadFile, head = Buffer.alloc(0), tail = Buffer.alloc(0)): Promise<Buffer | Readable> {
+	const source = await file.open();
+	if (Buffer.isBuffer(source)) {
+		if (source.length !== file.size) throw sizeError(file, source.length);
+		return head.length || tail.length ? Buffer.concat([head, source, tail]) : source;
+	}
+	async function* framed() {
+		yield head;
+		yield* exactly(file, source);
+		yield tail;
+	}
+	return streamLike(source, framed());
+}
+
+function quoted(value: string): string {
+	return value.replace(/[\u0000-\u001f\u007f"\\]/g, '_');
+}
+
+/** A multipart/form-data body with the file as its one field, `file`, streamed. */
+export function multipartBody(file: UploadFile, boundary = `----n8nHeyGen${randomBytes(12).toString('hex')}`) {
+	const head = Buffer.from(
+		`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quoted(file.fileName)}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}\r\nContent-Type: ${file.contentType}\r\n\r\n`,
+	);
+	const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+	return {
+		contentType: `multipart/form-data; boundary=${boundary}`,
+		length: head.length + file.size + tail.length,
+		body: async () => await fileBody(file, head, tail),
+	};
+}
+
+function uploadedAsset(context: IExecuteFunctions, body: IDataObject, file: UploadFile, label: string, itemIndex: number): UploadedAsset {
+	const data = body.data as IDataObject | null | undefined;
+	const id = data?.asset_id ?? data?.id;
+	if (!data || typeof id !== 'string' || id === '') {
+		throw heyGenContractError(context.getNode(), 'HeyGen returned an unexpected response', `${label} answered without data.asset_id.`, 200, itemIndex);
+	}
+	return {
+		id,
+		name: file.fileName,
+		url: typeof data.url === 'string' ? data.url : null,
+		mime_type: typeof data.mime_type === 'string' ? data.mime_type : file.contentType,
+		size_bytes: typeof data.size_bytes === 'number' ? data.size_bytes : file.size,
+		...(typeof data.status === 'string' ? { status: data.status } : {}),
+	};
+}
+
+/** POST /v3/assets: the file in one multipart request (up to MULTIPART_MAX_BYTES). */
+async function multipartUpload(this: IExecuteFunctions, file: UploadFile, itemIndex: number): Promise<UploadedAsset> {
+	const multipart = multipartBody(file);
+	const request = {
+		method: 'POST' as const,
+		endpoint: UPLOAD_ENDPOINT,
+		headers: {
+			'content-type': multipart.contentType,
+			'content-length': String(multipart.length),
+			'idempotency-key': file.idempotencyKey,
+		},
+		body: multipart.body,
+		itemIndex,
+	};
+	const body = await heyGenApiRequest.call(this, request);
+	return uploadedAsset(this, body, file, requestLabel(request), itemIndex);
+}
+
+/** The SHA-256 of a file, read as a stream, for the storage host to check the upload against. */
+async function sha256Of(file: UploadFile): Promise<string> {
+	const hash = createHash('sha256');
+	for await (const chunk of exactly(file, await file.open())) hash.update(chunk);
+	return hash.digest('hex');
+}
+
+interface DirectUploadTicket {
+	assetId: string;
+	uploadUrl: string;
+	uploadHeaders: Record<string, string>;
+	maxBytes?: number;
+}
+
+function readTicket(context: IExecuteFunctions, body: IDataObject, itemIndex: number): DirectUploadTicket {
+	const data = (body.data ?? {}) as IDataObject;
+	const headers = data.upload_headers ?? {};
+	const valid =
+		typeof data.asset_id === 'string' &&
+		typeof data.upload_url === 'string' &&
+		/^https?:\/\//i.test(data.upload_url) &&
+		typeof headers === 'object' &&
+		!Array.isArray(headers);
+	if (!valid) {
+		throw heyGenContractError(context.getNode(), 'HeyGen returned an unexpected response', `POST ${DIRECT_UPLOAD_ENDPOINT} answered without an asset_id and an http(s) upload_url.`, 200, itemIndex);
+	}
+	const uploadHeaders = Object.fromEntries(Object.entries(headers as IDataObject).map(([key, value]) => [key, String(value)]));
+	return {
+		assetId: data.asset_id as string,
+		uploadUrl: data.upload_url as string,
+		uploadHeaders,
+		maxBytes: typeof data.max_bytes === 'number' ? data.max_bytes : undefined,
+	};
+}
+
+function storageError(context: IExecuteFunctions, message: string, description: string, itemIndex: number, status?: number) {
+	return new NodeApiError(context.getNode(), { message } as JsonObject, {
+		message,
+		description,
+		httpCode: status ? String(status) : undefined,
+		itemIndex,
+	});
+}
+
+/** PUT the file to the presigned storage URL: no API key goes there, only HeyGen's upload headers. */
+async function putToStorage(this: IExecuteFunctions, ticket: DirectUploadTicket, file: UploadFile, itemIndex: number) {
+	const target = new URL(ticket.uploadUrl);
+	const where = `${target.origin}${target.pathname}`;
+	const send = async () =>
+		(await this.helpers.httpRequest({
+			method: 'PUT',
+			url: ticket.uploadUrl,
+			headers: { ...ticket.uploadHeaders, 'content-length': String(file.size) },
+			body: await fileBody(file),
+			encoding: 'text',
+			json: false,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: STORAGE_PUT_TIMEOUT_MS,
+			disableFollowRedirect: true,
+			abortSignal: this.getExecutionCancelSignal(),
+		})) as IN8nHttpFullResponse;
+	const { response, earlier } = await sendWithRetries(
+		this,
+		{ label: `uploading "${file.fileName}" to HeyGen's storage`, target: `PUT ${where}`, itemIndex },
+		send,
+		(code, description) => storageError(this, `Could not upload "${file.fileName}" to HeyGen's storage${code}`, description, itemIndex),
+	);
+	const status = response.statusCode;
+	if (status >= 200 && status < 300) return;
+	const answer = typeof response.body === 'string' ? response.body.replace(/\s+/g, ' ').slice(0, 200) : '';
+	throw storageError(
+		this,
+		`HeyGen's storage refused the upload of "${file.fileName}" (${status})`,
+		`PUT ${where} answered ${status}${answer ? `: "${answer}"` : ''}.${
+			status === 403 ? ' The upload URL may have expired: run the node again for a new one.' : ''
+		}${earlier.length ? ` Earlier attempts got: ${earlier.join(', ')}.` : ''}`,
+		itemIndex,
+		status,
+	);
+}
+
+/** HeyGen's direct upload, for files above MULTIPART_MAX_BYTES: create, PUT to storage, complete. */
+async function directUpload(this: IExecuteFunctions, file: UploadFile, itemIndex: number): Promise<UploadedAsset> {
+	const checksum = await sha256Of(file);
+	const json = (value: IDataObject) => () => JSON.stringify(value);
+	const jsonHeaders = { 'content-type': 'application/json', 'idempotency-key': file.idempotencyKey };
+	const created = await heyGenApiRequest.call(this, {
+		method: 'POST',
+		endpoint: DIRECT_UPLOAD_ENDPOINT,
+		headers: jsonHeaders,
+		body: json({ filename: file.fileName, content_type: file.contentType, size_bytes: file.size, checksum_sha256: checksum }),
+		itemIndex,
+	});
+	const ticket = readTicket(this, created, itemIndex);
+	if (ticket.maxBytes !== undefined && file.size > ticket.maxBytes) {
+		throw storageError(this, `"${file.fileName}" is larger than HeyGen takes`, `The file has ${file.size} bytes; HeyGen's upload allows ${ticket.maxBytes}.`, itemIndex, 413);
+	}
+	await putToStorage.call(this, ticket, file, itemIndex);
+	const request = {
+		method: 'POST' as const,
+		endpoint: `/v3/assets/${encodeURIComponent(ticket.assetId)}/complete`,
+		headers: jsonHeaders,
+		body: json({ checksum_sha256: checksum }),
+		itemIndex,
+	};
+	const completed = await heyGenApiRequest.call(this, request);
+	return uploadedAsset(this, completed, file, requestLabel(request), itemIndex);
+}
+
+/** Uploads one file as a new HeyGen asset, in one request or, when it is large, HeyGen's direct upload. */
+export async function uploadAsset(this: IExecuteFunctions, file: UploadFile, itemIndex: number): Promise<UploadedAsset> {
+	return file.size <= MULTIPART_MAX_BYTES
+		? await multipartUpload.call(this, file, itemIndex)
+		: await directUpload.call(this, file, itemIndex);
+}
