@@ -57,14 +57,16 @@ export class HeyGenApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'HeyGen rejected the API key. Copy it again from the API section of the HeyGen app settings.',
+					message:
+						'HeyGen rejected the API key. Copy it again from the API section of the HeyGen app settings.',
 				},
 			},
 			{
 				type: 'responseCode',
 				properties: {
 					value: 403,
-					message: 'HeyGen refused this API key access to the API (403). Check the plan and the key.',
+					message:
+						'HeyGen refused this API key access to the API (403). Check the plan and the key.',
 				},
 			},
 		],

@@ -14,7 +14,15 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { ensureRuntime } = require('./n8n-runtime');
-const { PROJECT_ROOT, createN8n, executeWorkflow, importCredentials, importWorkflows, nodeItems, watchPeakRss } = require('./lib/n8n');
+const {
+	PROJECT_ROOT,
+	createN8n,
+	executeWorkflow,
+	importCredentials,
+	importWorkflows,
+	nodeItems,
+	watchPeakRss,
+} = require('./lib/n8n');
 const { heyGenWorkflow } = require('./lib/workflows');
 const { startStandIn } = require('../test/stand-in/heygen-stand-in');
 
@@ -26,27 +34,60 @@ function arg(name, fallback) {
 	return index > 0 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
 }
 
-
 /**
  * One n8n run against a fresh stand-in.
  * @param {{ node: string, n8n: string }} runtime
  * @param {{ assets: number, fileSizeBytes: number, latencyMs: number, parameters: Record<string, unknown> }} setup
  */
 async function measure(runtime, setup) {
-	const standIn = await startStandIn({ assets: { image: setup.assets }, folders: 0, seed: 3, fileSizeBytes: setup.fileSizeBytes, latencyMs: setup.latencyMs });
+	const standIn = await startStandIn({
+		assets: { image: setup.assets },
+		folders: 0,
+		seed: 3,
+		fileSizeBytes: setup.fileSizeBytes,
+		latencyMs: setup.latencyMs,
+	});
 	const n8n = await createN8n({ runtime, env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } });
 	try {
-		await importCredentials(n8n, [{ id: 'benchHeyGenCred1', name: 'HeyGen', type: 'heyGenApi', data: { apiKey: standIn.apiKey, baseUrl: standIn.url } }]);
-		await importWorkflows(n8n, [heyGenWorkflow('benchDownload001', { download: true, ...setup.parameters }, { id: 'benchHeyGenCred1', name: 'HeyGen' })]);
+		await importCredentials(n8n, [
+			{
+				id: 'benchHeyGenCred1',
+				name: 'HeyGen',
+				type: 'heyGenApi',
+				data: { apiKey: standIn.apiKey, baseUrl: standIn.url },
+			},
+		]);
+		await importWorkflows(n8n, [
+			heyGenWorkflow(
+				'benchDownload001',
+				{ download: true, ...setup.parameters },
+				{ id: 'benchHeyGenCred1', name: 'HeyGen' },
+			),
+		]);
 		/** @type {{ stop: () => number } | undefined} */
 		let watcher;
-		const result = await executeWorkflow(n8n, 'benchDownload001', { onSpawn: (child) => (watcher = watchPeakRss(child.pid ?? 0)), timeoutMs: 20 * 60_000 });
+		const result = await executeWorkflow(n8n, 'benchDownload001', {
+			onSpawn: (child) => (watcher = watchPeakRss(child.pid ?? 0)),
+			timeoutMs: 20 * 60_000,
+		});
 		const peakRss = watcher?.stop() ?? 0;
-		if (result.run?.status !== 'success') throw new Error(`the run failed: ${JSON.stringify(result.run?.data?.resultData?.error ?? result.stdout.slice(-500))}`);
+		if (result.run?.status !== 'success')
+			throw new Error(
+				`the run failed: ${JSON.stringify(result.run?.data?.resultData?.error ?? result.stdout.slice(-500))}`,
+			);
 		const files = nodeItems(result.run, 'HeyGen').length;
 		const downloads = standIn.requests.filter((request) => request.path.startsWith('/files/'));
-		const span = downloads.length ? Math.max(...downloads.map((r) => r.at)) - Math.min(...downloads.map((r) => r.at)) : 0;
-		return { peakRss, files, downloads: downloads.length, runMs: result.ms, downloadSpanMs: span, maxInFlight: standIn.fileStats.maxInFlight };
+		const span = downloads.length
+			? Math.max(...downloads.map((r) => r.at)) - Math.min(...downloads.map((r) => r.at))
+			: 0;
+		return {
+			peakRss,
+			files,
+			downloads: downloads.length,
+			runMs: result.ms,
+			downloadSpanMs: span,
+			maxInFlight: standIn.fileStats.maxInFlight,
+		};
 	} finally {
 		await standIn.close();
 		fs.rmSync(n8n.userFolder, { recursive: true, force: true });
@@ -56,15 +97,26 @@ async function measure(runtime, setup) {
 async function main() {
 	const runtime = await ensureRuntime();
 	const sizes = arg('sizes', '1,64,512').split(',').map(Number);
-	console.log(`Download Files in n8n ${runtime.n8nVersion}, filesystem binary mode, against the stand-in on loopback.\n`);
+	console.log(
+		`Download Files in n8n ${runtime.n8nVersion}, filesystem binary mode, against the stand-in on loopback.\n`,
+	);
 	console.log('Peak RSS of the n8n process against the file size (2 files):');
 	console.log('file size   peak RSS   files');
 	/** @type {string[]} */
 	const memoryRows = [];
 	for (const size of sizes) {
-		const figures = await measure(runtime, { assets: 2, fileSizeBytes: size * MiB, latencyMs: 0, parameters: { limit: 2, downloadConcurrency: 1 } });
-		console.log(`${`${size} MiB`.padStart(9)}  ${`${(figures.peakRss / MiB).toFixed(0)} MiB`.padStart(9)}   ${figures.files}`);
-		memoryRows.push(`| ${size} MiB | ${figures.files} | ${(figures.peakRss / MiB).toFixed(0)} MiB |`);
+		const figures = await measure(runtime, {
+			assets: 2,
+			fileSizeBytes: size * MiB,
+			latencyMs: 0,
+			parameters: { limit: 2, downloadConcurrency: 1 },
+		});
+		console.log(
+			`${`${size} MiB`.padStart(9)}  ${`${(figures.peakRss / MiB).toFixed(0)} MiB`.padStart(9)}   ${figures.files}`,
+		);
+		memoryRows.push(
+			`| ${size} MiB | ${figures.files} | ${(figures.peakRss / MiB).toFixed(0)} MiB |`,
+		);
 	}
 	const files = Number(arg('files', '40'));
 	console.log(`\nThroughput: ${files} files of 1 MiB, 20 ms latency per request:`);
@@ -72,10 +124,19 @@ async function main() {
 	/** @type {string[]} */
 	const speedRows = [];
 	for (const concurrency of [1, 4]) {
-		const figures = await measure(runtime, { assets: files, fileSizeBytes: MiB, latencyMs: 20, parameters: { limit: files, downloadConcurrency: concurrency } });
+		const figures = await measure(runtime, {
+			assets: files,
+			fileSizeBytes: MiB,
+			latencyMs: 20,
+			parameters: { limit: files, downloadConcurrency: concurrency },
+		});
 		const perSecond = figures.downloads / Math.max(0.001, (figures.downloadSpanMs + 20) / 1000);
-		console.log(`${String(concurrency).padStart(8)}   ${perSecond.toFixed(1).padStart(7)}   ${figures.maxInFlight}`);
-		speedRows.push(`| ${concurrency} | ${figures.downloads} | ${perSecond.toFixed(1)} | ${figures.maxInFlight} |`);
+		console.log(
+			`${String(concurrency).padStart(8)}   ${perSecond.toFixed(1).padStart(7)}   ${figures.maxInFlight}`,
+		);
+		speedRows.push(
+			`| ${concurrency} | ${figures.downloads} | ${perSecond.toFixed(1)} | ${figures.maxInFlight} |`,
+		);
 	}
 	const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB`;
 	fs.mkdirSync(path.join(PROJECT_ROOT, 'docs'), { recursive: true });

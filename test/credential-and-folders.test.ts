@@ -21,7 +21,9 @@ describe('HeyGen API credential', () => {
 		const apiKey = credential.properties.find((property) => property.name === 'apiKey');
 		expect(apiKey?.typeOptions?.password).toBe(true);
 		expect(apiKey?.required).toBe(true);
-		expect(credential.properties.find((property) => property.name === 'baseUrl')?.default).toBe('https://api.heygen.com');
+		expect(credential.properties.find((property) => property.name === 'baseUrl')?.default).toBe(
+			'https://api.heygen.com',
+		);
 	});
 
 	it('test passes with the right key, over GET /v3/users/me with x-api-key', async () => {
@@ -54,17 +56,24 @@ describe('Folder picker (listSearch)', () => {
 		const second = await searchFolders(credentials(), undefined, first.paginationToken);
 		expect(second.results).toHaveLength(30);
 		expect(second.paginationToken).toBeUndefined();
-		expect([...first.results, ...second.results]).toEqual(standIn.folders.map((folder) => ({ name: folder.name, value: folder.id })));
+		expect([...first.results, ...second.results]).toEqual(
+			standIn.folders.map((folder) => ({ name: folder.name, value: folder.id })),
+		);
 	});
 
 	it('searches by name with name_filter', async () => {
 		const result = await searchFolders(credentials(), 'demos');
 		expect(result.results.length).toBeGreaterThan(0);
 		expect(result.results.every((folder) => /demos/i.test(String(folder.name)))).toBe(true);
-		expect(standIn.requestsTo('/v1/folders')[0].query).toMatchObject({ name_filter: 'demos', limit: '100' });
+		expect(standIn.requestsTo('/v1/folders')[0].query).toMatchObject({
+			name_filter: 'demos',
+			limit: '100',
+		});
 	});
 
 	it('a bad key is the same clear NodeApiError as in the node', async () => {
-		await expect(searchFolders({ apiKey: 'nope', baseUrl: standIn.url })).rejects.toThrow('The HeyGen API key was rejected');
+		await expect(searchFolders({ apiKey: 'nope', baseUrl: standIn.url })).rejects.toThrow(
+			'The HeyGen API key was rejected',
+		);
 	});
 });

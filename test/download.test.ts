@@ -31,7 +31,9 @@ const withUrl = () => standIn.assets.filter((asset) => asset.url !== null);
 
 it('downloads each asset into the binary field, with its name and MIME type, in order', async () => {
 	const items = await run({ limit: 12 });
-	expect(items.map((item) => item.json.id)).toEqual(standIn.assets.slice(0, 12).map((asset) => asset.id));
+	expect(items.map((item) => item.json.id)).toEqual(
+		standIn.assets.slice(0, 12).map((asset) => asset.id),
+	);
 	for (const item of items.filter((i) => i.json.url)) {
 		const binary = item.binary?.data;
 		expect(binary).toBeDefined();
@@ -47,7 +49,9 @@ it('never sends the API key to the file host', async () => {
 	await run({ limit: 12 });
 	expect(fileRequests().length).toBeGreaterThan(0);
 	expect(fileRequests().every((request) => request.apiKey === undefined)).toBe(true);
-	expect(standIn.requestsTo('/v1/asset/list').every((request) => request.apiKey === standIn.apiKey)).toBe(true);
+	expect(
+		standIn.requestsTo('/v1/asset/list').every((request) => request.apiKey === standIn.apiKey),
+	).toBe(true);
 });
 
 it('uses the binary field named by the user', async () => {
@@ -69,36 +73,55 @@ it('keeps to Parallel Downloads', async () => {
 
 it('a failed download fails the item with a NodeApiError naming the asset', async () => {
 	const target = withUrl()[1];
-	standIn.addFault({ path: new URL(target.url as string).pathname, kind: 'status', status: 404, message: 'gone' });
+	standIn.addFault({
+		path: new URL(target.url as string).pathname,
+		kind: 'status',
+		status: 404,
+		message: 'gone',
+	});
 	const error = await run({ returnAll: true }).catch((e: unknown) => e as NodeApiError);
 	expect(error).toBeInstanceOf(NodeApiError);
 	expect((error as NodeApiError).message).toBe(`Could not download asset ${target.id} (HTTP 404)`);
 });
 
-it('with continueOnFail, a failed download is that asset\'s error and the others keep their files', async () => {
+it("with continueOnFail, a failed download is that asset's error and the others keep their files", async () => {
 	const noUrl = standIn.assets.filter((asset) => asset.url === null);
 	const target = withUrl()[2];
 	standIn.addFault({ path: new URL(target.url as string).pathname, kind: 'status', status: 500 });
 	const items: INodeExecutionData[] = await run({ returnAll: true }, true);
 	expect(items).toHaveLength(40);
 	const failed = items.filter((item) => item.json.error);
-	expect(failed.map((item) => item.json.id).sort()).toEqual([target.id, ...noUrl.map((a) => a.id)].sort());
+	expect(failed.map((item) => item.json.id).sort()).toEqual(
+		[target.id, ...noUrl.map((a) => a.id)].sort(),
+	);
 	expect(failed.every((item) => item.binary === undefined)).toBe(true);
 	expect(items.filter((item) => !item.json.error).every((item) => item.binary?.data)).toBe(true);
 });
 
 it('Parallel Downloads outside 1–16 is a NodeOperationError', async () => {
-	await expect(run({ limit: 1, downloadConcurrency: 0 })).rejects.toBeInstanceOf(NodeOperationError);
+	await expect(run({ limit: 1, downloadConcurrency: 0 })).rejects.toBeInstanceOf(
+		NodeOperationError,
+	);
 });
 
 describe('file names', () => {
 	it('keeps a name that has an extension and makes it safe', () => {
 		expect(fileNameFor({ id: 'a', name: 'demo.mp4' }, 'video/mp4', 'https://h/x')).toBe('demo.mp4');
-		expect(fileNameFor({ id: 'a', name: 'a/b:c.png' }, 'image/png', 'https://h/x')).toBe('a_b_c.png');
+		expect(fileNameFor({ id: 'a', name: 'a/b:c.png' }, 'image/png', 'https://h/x')).toBe(
+			'a_b_c.png',
+		);
 	});
 	it('adds an extension from the content type, else from the URL', () => {
-		expect(fileNameFor({ id: 'a', name: 'be0897b9' }, 'image/jpeg', 'https://h/x')).toBe('be0897b9.jpg');
-		expect(fileNameFor({ id: 'a', name: 'be0897b9' }, 'application/octet-stream', 'https://h/a/original.mp3')).toBe('be0897b9.mp3');
+		expect(fileNameFor({ id: 'a', name: 'be0897b9' }, 'image/jpeg', 'https://h/x')).toBe(
+			'be0897b9.jpg',
+		);
+		expect(
+			fileNameFor(
+				{ id: 'a', name: 'be0897b9' },
+				'application/octet-stream',
+				'https://h/a/original.mp3',
+			),
+		).toBe('be0897b9.mp3');
 		expect(fileNameFor({ id: 'abc', name: '' }, undefined, 'https://h/a/original')).toBe('abc');
 	});
 });

@@ -31,22 +31,74 @@ type Outcome = { recovered: true } | { error: RegExp; httpCode?: string };
 const recovered: Outcome = { recovered: true };
 
 const MATRIX: Array<[string, () => Omit<Fault, 'path' | 'at'>, Outcome]> = [
-	['429 with Retry-After in seconds', () => ({ kind: 'status', status: 429, retryAfter: '1' }), recovered],
-	['429 with Retry-After as an HTTP date', () => ({ kind: 'status', status: 429, retryAfter: new Date(Date.now() + 1000).toUTCString() }), recovered],
-	['500 burst within the retry budget (3)', () => ({ kind: 'status', status: 500, times: 3 }), recovered],
-	['502 burst within the retry budget (2)', () => ({ kind: 'status', status: 502, times: 2 }), recovered],
-	['503 burst within the retry budget (1)', () => ({ kind: 'status', status: 503, times: 1 }), recovered],
-	['500 burst beyond the retry budget (4)', () => ({ kind: 'status', status: 500, times: 4 }), { error: /^HeyGen server error \(500\), retries used up$/, httpCode: '500' }],
-	['502 burst beyond the retry budget (6)', () => ({ kind: 'status', status: 502, times: 6 }), { error: /^HeyGen server error \(502\), retries used up$/, httpCode: '502' }],
-	['503 burst beyond the retry budget (4)', () => ({ kind: 'status', status: 503, times: 4 }), { error: /^HeyGen server error \(503\), retries used up$/, httpCode: '503' }],
+	[
+		'429 with Retry-After in seconds',
+		() => ({ kind: 'status', status: 429, retryAfter: '1' }),
+		recovered,
+	],
+	[
+		'429 with Retry-After as an HTTP date',
+		() => ({ kind: 'status', status: 429, retryAfter: new Date(Date.now() + 1000).toUTCString() }),
+		recovered,
+	],
+	[
+		'500 burst within the retry budget (3)',
+		() => ({ kind: 'status', status: 500, times: 3 }),
+		recovered,
+	],
+	[
+		'502 burst within the retry budget (2)',
+		() => ({ kind: 'status', status: 502, times: 2 }),
+		recovered,
+	],
+	[
+		'503 burst within the retry budget (1)',
+		() => ({ kind: 'status', status: 503, times: 1 }),
+		recovered,
+	],
+	[
+		'500 burst beyond the retry budget (4)',
+		() => ({ kind: 'status', status: 500, times: 4 }),
+		{ error: /^HeyGen server error \(500\), retries used up$/, httpCode: '500' },
+	],
+	[
+		'502 burst beyond the retry budget (6)',
+		() => ({ kind: 'status', status: 502, times: 6 }),
+		{ error: /^HeyGen server error \(502\), retries used up$/, httpCode: '502' },
+	],
+	[
+		'503 burst beyond the retry budget (4)',
+		() => ({ kind: 'status', status: 503, times: 4 }),
+		{ error: /^HeyGen server error \(503\), retries used up$/, httpCode: '503' },
+	],
 	['connection reset', () => ({ kind: 'reset' }), recovered],
 	['an answer slower than the request timeout', () => ({ kind: 'slow', delayMs: 1500 }), recovered],
 	['an HTML error page (502)', () => ({ kind: 'html', status: 502 }), recovered],
-	['truncated JSON', () => ({ kind: 'truncated' }), { error: /^HeyGen returned a response that is not JSON$/ }],
-	['a 200 with a non-null error', () => ({ kind: 'errorBody', message: 'temporary failure' }), { error: /^HeyGen error: temporary failure$/ }],
-	['a 200 without data', () => ({ kind: 'noData' }), { error: /^HeyGen returned an unexpected response$/ }],
-	['a token that never changes', () => ({ kind: 'repeatToken', times: 99 }), { error: /^HeyGen returned the same page token again$/ }],
-	['401: the key is revoked', () => ({ kind: 'status', status: 401, times: 99 }), { error: /^The HeyGen API key was rejected$/, httpCode: '401' }],
+	[
+		'truncated JSON',
+		() => ({ kind: 'truncated' }),
+		{ error: /^HeyGen returned a response that is not JSON$/ },
+	],
+	[
+		'a 200 with a non-null error',
+		() => ({ kind: 'errorBody', message: 'temporary failure' }),
+		{ error: /^HeyGen error: temporary failure$/ },
+	],
+	[
+		'a 200 without data',
+		() => ({ kind: 'noData' }),
+		{ error: /^HeyGen returned an unexpected response$/ },
+	],
+	[
+		'a token that never changes',
+		() => ({ kind: 'repeatToken', times: 99 }),
+		{ error: /^HeyGen returned the same page token again$/ },
+	],
+	[
+		'401: the key is revoked',
+		() => ({ kind: 'status', status: 401, times: 99 }),
+		{ error: /^The HeyGen API key was rejected$/, httpCode: '401' },
+	],
 ];
 const PAGES: Array<[string, number]> = [
 	['first page', 1],
@@ -66,7 +118,9 @@ describe.each(MATRIX)('%s', (_name, fault, outcome) => {
 		standIn.addFault({ path: LIST, at, ...fault() });
 		if ('recovered' in outcome) {
 			const { output } = await run();
-			expect(output[0].map((item) => item.json.id)).toEqual(standIn.assets.map((asset) => asset.id));
+			expect(output[0].map((item) => item.json.id)).toEqual(
+				standIn.assets.map((asset) => asset.id),
+			);
 			// Every page answered once with 200: nothing fetched twice.
 			const ok = standIn.requestsTo(LIST).filter((request) => request.status === 200);
 			expect(ok.map((request) => request.query.token ?? '')).toHaveLength(3);
@@ -80,7 +134,9 @@ describe.each(MATRIX)('%s', (_name, fault, outcome) => {
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error?.message).toMatch(outcome.error);
 		if (outcome.httpCode) expect(error?.httpCode).toBe(outcome.httpCode);
-		expect(JSON.stringify({ m: error?.message, d: error?.description })).not.toContain(standIn.apiKey);
+		expect(JSON.stringify({ m: error?.message, d: error?.description })).not.toContain(
+			standIn.apiKey,
+		);
 		// With continueOnFail: one error item for the input item, no partial list.
 		standIn.reset();
 		standIn.addFault({ path: LIST, at, ...fault() });

@@ -10,7 +10,11 @@ const LIST = '/v1/asset/list';
 let standIn: StandIn;
 
 beforeAll(async () => {
-	standIn = await startStandIn({ assets: { image: 110, audio: 70, video: 70 }, folders: 5, seed: 7 });
+	standIn = await startStandIn({
+		assets: { image: 110, audio: 70, video: 70 },
+		folders: 5,
+		seed: 7,
+	});
 });
 afterAll(async () => {
 	await standIn.close();
@@ -23,7 +27,10 @@ function credentials(apiKey = standIn.apiKey) {
 	return { apiKey, baseUrl: standIn.url };
 }
 
-async function run(parameters: INodeParameters, extra: { input?: INodeExecutionData[]; continueOnFail?: boolean; apiKey?: string } = {}) {
+async function run(
+	parameters: INodeParameters,
+	extra: { input?: INodeExecutionData[]; continueOnFail?: boolean; apiKey?: string } = {},
+) {
 	const { output } = await runHeyGenNode({
 		credentials: credentials(extra.apiKey),
 		parameters: { resource: 'asset', operation: 'getAll', ...parameters },
@@ -60,7 +67,14 @@ describe('Return All', () => {
 	it('emits each asset object as HeyGen returns it, paired with the input item', async () => {
 		const items = await run({ returnAll: true });
 		expect(items[0].json).toEqual(standIn.assets[0]);
-		expect(Object.keys(items[0].json).sort()).toEqual(['created_ts', 'file_type', 'folder_id', 'id', 'name', 'url']);
+		expect(Object.keys(items[0].json).sort()).toEqual([
+			'created_ts',
+			'file_type',
+			'folder_id',
+			'id',
+			'name',
+			'url',
+		]);
 		expect(items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
 	});
 
@@ -120,18 +134,23 @@ describe('Limit', () => {
 		expect(standIn.requestsTo(LIST)).toHaveLength(3);
 	});
 
-	it.each([0, -3, 2.5, 'ten'])('Limit %p is a NodeOperationError naming the field, and nothing is sent', async (limit) => {
-		const error = await runError({ limit });
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toMatch(/Limit/);
-		expect(standIn.requestsTo(LIST)).toHaveLength(0);
-	});
+	it.each([0, -3, 2.5, 'ten'])(
+		'Limit %p is a NodeOperationError naming the field, and nothing is sent',
+		async (limit) => {
+			const error = await runError({ limit });
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error.message).toMatch(/Limit/);
+			expect(standIn.requestsTo(LIST)).toHaveLength(0);
+		},
+	);
 });
 
 describe('Filters', () => {
 	it('file type and folder (By ID) reach HeyGen as query parameters and give exactly that subset', async () => {
 		const folder = standIn.folders[1];
-		const expected = standIn.assets.filter((asset) => asset.file_type === 'video' && asset.folder_id === folder.id);
+		const expected = standIn.assets.filter(
+			(asset) => asset.file_type === 'video' && asset.folder_id === folder.id,
+		);
 		expect(expected.length).toBeGreaterThan(3);
 		const items = await run({
 			returnAll: true,
@@ -146,11 +165,15 @@ describe('Filters', () => {
 		const folder = standIn.folders[0];
 		const items = await run({
 			returnAll: true,
-			filters: { folderId: { __rl: true, mode: 'list', value: folder.id, cachedResultName: folder.name } },
+			filters: {
+				folderId: { __rl: true, mode: 'list', value: folder.id, cachedResultName: folder.name },
+			},
 		});
 		expect(items.length).toBeGreaterThan(0);
 		expect(items.every((item) => item.json.folder_id === folder.id)).toBe(true);
-		expect(ids(items)).toEqual(standIn.assets.filter((asset) => asset.folder_id === folder.id).map((asset) => asset.id));
+		expect(ids(items)).toEqual(
+			standIn.assets.filter((asset) => asset.folder_id === folder.id).map((asset) => asset.id),
+		);
 	});
 
 	it('image filter over several pages', async () => {
@@ -165,11 +188,21 @@ describe('Filters', () => {
 			{ returnAll: true, filters: { fileType: '={{ $json.type }}' } },
 			{ input: [{ json: { type: 'audio' } }, { json: { type: 'video' } }] },
 		);
-		const audio = standIn.assets.filter((asset) => asset.file_type === 'audio').map((asset) => asset.id);
-		const video = standIn.assets.filter((asset) => asset.file_type === 'video').map((asset) => asset.id);
+		const audio = standIn.assets
+			.filter((asset) => asset.file_type === 'audio')
+			.map((asset) => asset.id);
+		const video = standIn.assets
+			.filter((asset) => asset.file_type === 'video')
+			.map((asset) => asset.id);
 		expect(ids(items)).toEqual([...audio, ...video]);
-		expect(items.slice(0, audio.length).every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
-		expect(items.slice(audio.length).every((item) => (item.pairedItem as { item: number }).item === 1)).toBe(true);
+		expect(
+			items
+				.slice(0, audio.length)
+				.every((item) => (item.pairedItem as { item: number }).item === 0),
+		).toBe(true);
+		expect(
+			items.slice(audio.length).every((item) => (item.pairedItem as { item: number }).item === 1),
+		).toBe(true);
 	});
 
 	it('an unknown file type from an expression is a NodeOperationError, and nothing is sent', async () => {
@@ -194,11 +227,17 @@ describe('HeyGen errors', () => {
 		expect(error.httpCode).toBe('401');
 		expect(error.message).toBe('The HeyGen API key was rejected');
 		expect(error.description).toMatch(/credential/);
-		expect(JSON.stringify({ message: error.message, description: error.description, context: error.context })).not.toContain('wrong-key-0123456789');
+		expect(
+			JSON.stringify({
+				message: error.message,
+				description: error.description,
+				context: error.context,
+			}),
+		).not.toContain('wrong-key-0123456789');
 		expect(standIn.requestsTo(LIST)).toHaveLength(1);
 	});
 
-	it('a 400 is not retried and carries HeyGen\'s message', async () => {
+	it("a 400 is not retried and carries HeyGen's message", async () => {
 		standIn.addFault({ path: LIST, kind: 'status', status: 400, message: 'folder_id is invalid' });
 		const error = await runError({ returnAll: true });
 		expect(error).toBeInstanceOf(NodeApiError);
@@ -227,7 +266,7 @@ describe('HeyGen errors', () => {
 		expect(error.message).toBe('HeyGen returned a response that is not JSON');
 	});
 
-	it('a 200 with a non-null error is an error with HeyGen\'s message', async () => {
+	it("a 200 with a non-null error is an error with HeyGen's message", async () => {
 		standIn.addFault({ path: LIST, kind: 'errorBody', message: 'internal quota check failed' });
 		const error = await runError({ returnAll: true });
 		expect(error).toBeInstanceOf(NodeApiError);
@@ -249,14 +288,26 @@ describe('HeyGen errors', () => {
 		expect(items[0].json.error).toMatch(/File Type/);
 		expect(items[0].pairedItem).toEqual({ item: 0 });
 		expect(items.slice(1)).toHaveLength(5);
-		expect(items.slice(1).every((item) => item.json.file_type === 'image' && (item.pairedItem as { item: number }).item === 1)).toBe(true);
+		expect(
+			items
+				.slice(1)
+				.every(
+					(item) =>
+						item.json.file_type === 'image' && (item.pairedItem as { item: number }).item === 1,
+				),
+		).toBe(true);
 	});
 
 	it('continueOnFail with a HeyGen error keeps the message and emits no partial list for that item', async () => {
 		standIn.addFault({ path: LIST, kind: 'errorBody', at: 2, message: 'boom' });
-		const items = await run({ returnAll: true }, { input: [{ json: {} }, { json: {} }], continueOnFail: true });
+		const items = await run(
+			{ returnAll: true },
+			{ input: [{ json: {} }, { json: {} }], continueOnFail: true },
+		);
 		expect(items[0].json).toEqual({ error: 'HeyGen error: boom' });
-		expect(items.slice(1).map((item) => item.json.id)).toEqual(standIn.assets.map((asset) => asset.id));
+		expect(items.slice(1).map((item) => item.json.id)).toEqual(
+			standIn.assets.map((asset) => asset.id),
+		);
 	});
 });
 
@@ -268,12 +319,19 @@ describe('retries', () => {
 		const requests = standIn.requestsTo(LIST);
 		expect(requests.map((request) => request.status)).toEqual([200, 429, 200, 200]);
 		expect(requests[2].query.token).toBe(requests[1].query.token);
-		expect(new Set(requests.filter((r) => r.status === 200).map((r) => r.query.token ?? '')).size).toBe(3);
+		expect(
+			new Set(requests.filter((r) => r.status === 200).map((r) => r.query.token ?? '')).size,
+		).toBe(3);
 		expect(requests[2].at - requests[1].at).toBeGreaterThanOrEqual(950);
 	});
 
 	it('Retry-After as an HTTP date is honoured too', async () => {
-		standIn.addFault({ path: LIST, kind: 'status', status: 429, retryAfter: new Date(Date.now() + 2000).toUTCString() });
+		standIn.addFault({
+			path: LIST,
+			kind: 'status',
+			status: 429,
+			retryAfter: new Date(Date.now() + 2000).toUTCString(),
+		});
 		const items = await run({ returnAll: true });
 		expect(items).toHaveLength(250);
 		const requests = standIn.requestsTo(LIST);
@@ -300,7 +358,13 @@ describe('retries', () => {
 	});
 
 	it('5xx beyond the retry budget fails with a NodeApiError after 1 + 3 attempts', async () => {
-		standIn.addFault({ path: LIST, kind: 'status', status: 500, times: 10, message: 'database unavailable' });
+		standIn.addFault({
+			path: LIST,
+			kind: 'status',
+			status: 500,
+			times: 10,
+			message: 'database unavailable',
+		});
 		const error = await runError({ limit: 5 });
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.httpCode).toBe('500');

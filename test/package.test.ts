@@ -29,16 +29,34 @@ describe('package.json', () => {
 			const loaded = require(join(root, file));
 			expect(Object.keys(loaded)).toHaveLength(1);
 		}
-		for (const icon of ['dist/nodes/HeyGen/heygen.svg', 'dist/nodes/HeyGen/heygen.dark.svg', 'dist/credentials/heygen.svg', 'dist/nodes/HeyGen/HeyGen.node.json']) {
+		for (const icon of [
+			'dist/nodes/HeyGen/heygen.svg',
+			'dist/nodes/HeyGen/heygen.dark.svg',
+			'dist/credentials/heygen.svg',
+			'dist/nodes/HeyGen/HeyGen.node.json',
+		]) {
 			expect(existsSync(join(root, icon))).toBe(true);
 		}
 	});
 
 	it('npm pack ships only the built package, README, LICENSE and package.json', () => {
-		const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+		const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+			cwd: root,
+			encoding: 'utf8',
+		});
 		const files: string[] = JSON.parse(out)[0].files.map((file: { path: string }) => file.path);
-		expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist/nodes/HeyGen/HeyGen.node.js']));
-		const outside = files.filter((file) => !file.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(file));
+		expect(files).toEqual(
+			expect.arrayContaining([
+				'package.json',
+				'README.md',
+				'LICENSE',
+				'dist/nodes/HeyGen/HeyGen.node.js',
+			]),
+		);
+		const outside = files.filter(
+			(file) =>
+				!file.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(file),
+		);
 		expect(outside).toEqual([]);
 		expect(files.filter((file) => /\.test\.|stand-in/.test(file))).toEqual([]);
 	});
@@ -46,9 +64,12 @@ describe('package.json', () => {
 
 describe('node description (saved workflows depend on these names)', () => {
 	const { description } = new HeyGen();
-	const byName = (name: string) => description.properties.filter((property) => property.name === name);
+	const byName = (name: string) =>
+		description.properties.filter((property) => property.name === name);
 	const operationsOf = (resource: string) =>
-		(byName('operation').find((property) => property.displayOptions?.show?.resource?.[0] === resource)?.options ?? []) as Array<{
+		(byName('operation').find(
+			(property) => property.displayOptions?.show?.resource?.[0] === resource,
+		)?.options ?? []) as Array<{
 			value: string;
 			name: string;
 			action?: string;
@@ -64,7 +85,12 @@ describe('node description (saved workflows depend on these names)', () => {
 	});
 
 	it('has Asset → Delete, Get, Get Many, Upload and Folder → Get Many, each with an action an agent can act on', () => {
-		expect(operationsOf('asset').map((option) => option.value)).toEqual(['delete', 'get', 'getAll', 'upload']);
+		expect(operationsOf('asset').map((option) => option.value)).toEqual([
+			'delete',
+			'get',
+			'getAll',
+			'upload',
+		]);
 		expect(operationsOf('folder').map((option) => option.value)).toEqual(['getAll']);
 		for (const option of [...operationsOf('asset'), ...operationsOf('folder')]) {
 			expect(option.action).toMatch(/^(Delete|Get|Get many|Upload) (an? )?(asset|assets|folders)$/);
@@ -72,22 +98,40 @@ describe('node description (saved workflows depend on these names)', () => {
 		}
 	});
 
-	it('keeps Get Many\'s parameter names: returnAll, limit and filters.fileType / filters.folderId', () => {
-		const showsFor = (property: { displayOptions?: { show?: Record<string, unknown> } }, resource: string) =>
-			(property.displayOptions?.show?.resource as string[] | undefined)?.includes(resource);
-		const assetsOnly = (name: string) => byName(name).find((property) => showsFor(property, 'asset'));
+	it("keeps Get Many's parameter names: returnAll, limit and filters.fileType / filters.folderId", () => {
+		const showsFor = (
+			property: { displayOptions?: { show?: Record<string, unknown> } },
+			resource: string,
+		) => (property.displayOptions?.show?.resource as string[] | undefined)?.includes(resource);
+		const assetsOnly = (name: string) =>
+			byName(name).find((property) => showsFor(property, 'asset'));
 		expect(assetsOnly('returnAll')).toMatchObject({ type: 'boolean', default: false });
-		expect(assetsOnly('limit')).toMatchObject({ type: 'number', default: 50, typeOptions: { minValue: 1 } });
+		expect(assetsOnly('limit')).toMatchObject({
+			type: 'number',
+			default: 50,
+			typeOptions: { minValue: 1 },
+		});
 		expect(assetsOnly('limit')?.displayOptions?.show?.returnAll).toEqual([false]);
 		const filters = assetsOnly('filters');
-		const options = (filters?.options ?? []) as Array<{ name: string; type?: string; options?: Array<{ value: string }> }>;
+		const options = (filters?.options ?? []) as Array<{
+			name: string;
+			type?: string;
+			options?: Array<{ value: string }>;
+		}>;
 		expect(options.map((option) => option.name)).toEqual(['fileType', 'folderId']);
-		expect(options[0].options?.map((option) => option.value).sort()).toEqual(['audio', 'image', 'video']);
+		expect(options[0].options?.map((option) => option.value).sort()).toEqual([
+			'audio',
+			'image',
+			'video',
+		]);
 		expect(options[1].type).toBe('resourceLocator');
 	});
 
 	it('shows the same defaults that the node falls back on', () => {
-		expect(byName('limit').map((property) => property.default)).toEqual([DEFAULT_LIMIT, DEFAULT_LIMIT]);
+		expect(byName('limit').map((property) => property.default)).toEqual([
+			DEFAULT_LIMIT,
+			DEFAULT_LIMIT,
+		]);
 		expect(byName('downloadConcurrency')[0].default).toBe(DOWNLOAD_CONCURRENCY.default);
 	});
 

@@ -1,7 +1,12 @@
 /** The decisions of the page walk and the upload format, as pure functions. */
 import { Readable } from 'node:stream';
 
-import { MAX_EMPTY_PAGES, MAX_PAGE_SIZE, nextStep, pageSize } from '../nodes/HeyGen/transport/paging';
+import {
+	MAX_EMPTY_PAGES,
+	MAX_PAGE_SIZE,
+	nextStep,
+	pageSize,
+} from '../nodes/HeyGen/transport/paging';
 import { idempotencyKey, multipartBody, uploadContentType } from '../nodes/HeyGen/transport/upload';
 
 describe('page size', () => {
@@ -19,18 +24,32 @@ describe('next step after a page', () => {
 	it('stops at the limit, at the end, or when the caller has enough', () => {
 		expect(nextStep(state, { count: 10, next: 't2' }, 10, true)).toEqual({ action: 'stop' });
 		expect(nextStep(state, { count: 10 }, undefined, true)).toEqual({ action: 'stop' });
-		expect(nextStep(state, { count: 10, next: 't2' }, undefined, false)).toEqual({ action: 'stop' });
+		expect(nextStep(state, { count: 10, next: 't2' }, undefined, false)).toEqual({
+			action: 'stop',
+		});
 	});
 
 	it('goes on with a new token', () => {
-		expect(nextStep(state, { count: 10, next: 't2' }, 11, true)).toEqual({ action: 'next', token: 't2' });
+		expect(nextStep(state, { count: 10, next: 't2' }, 11, true)).toEqual({
+			action: 'next',
+			token: 't2',
+		});
 	});
 
 	it('fails on a token seen before, and on too many empty pages', () => {
-		expect(nextStep(state, { count: 10, next: 't1' }, undefined, true)).toEqual({ action: 'fail', reason: 'repeatedToken' });
+		expect(nextStep(state, { count: 10, next: 't1' }, undefined, true)).toEqual({
+			action: 'fail',
+			reason: 'repeatedToken',
+		});
 		const empty = { ...state, emptyPagesInARow: MAX_EMPTY_PAGES - 1 };
-		expect(nextStep(empty, { count: 0, next: 't9' }, undefined, true)).toEqual({ action: 'fail', reason: 'emptyPages' });
-		expect(nextStep(empty, { count: 1, next: 't9' }, undefined, true)).toEqual({ action: 'next', token: 't9' });
+		expect(nextStep(empty, { count: 0, next: 't9' }, undefined, true)).toEqual({
+			action: 'fail',
+			reason: 'emptyPages',
+		});
+		expect(nextStep(empty, { count: 1, next: 't9' }, undefined, true)).toEqual({
+			action: 'next',
+			token: 't9',
+		});
 	});
 });
 
@@ -49,8 +68,12 @@ describe('upload format', () => {
 	});
 
 	it('one idempotency key per item and file: the same parts give the same key, another part another', () => {
-		expect(idempotencyKey(['exec1', 'node', 0, 'data', 'a.png', 5])).toBe(idempotencyKey(['exec1', 'node', 0, 'data', 'a.png', 5]));
-		expect(idempotencyKey(['exec1', 'node', 1, 'data', 'a.png', 5])).not.toBe(idempotencyKey(['exec1', 'node', 0, 'data', 'a.png', 5]));
+		expect(idempotencyKey(['exec1', 'node', 0, 'data', 'a.png', 5])).toBe(
+			idempotencyKey(['exec1', 'node', 0, 'data', 'a.png', 5]),
+		);
+		expect(idempotencyKey(['exec1', 'node', 1, 'data', 'a.png', 5])).not.toBe(
+			idempotencyKey(['exec1', 'node', 0, 'data', 'a.png', 5]),
+		);
 	});
 
 	const file = (content: Buffer, size = content.length) => ({
@@ -63,14 +86,18 @@ describe('upload format', () => {
 
 	async function read(body: Promise<Buffer | Readable>) {
 		const chunks: Buffer[] = [];
-		for await (const chunk of await body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+		for await (const chunk of await body)
+			chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
 		return Buffer.concat(chunks);
 	}
 
 	it('streams a streamed file as a stream of the same kind, and a file in memory as one buffer', async () => {
 		const streamed = await multipartBody(file(Buffer.from('%PDF'))).body();
 		expect(streamed).toBeInstanceOf(Readable);
-		const inMemory = await multipartBody({ ...file(Buffer.from('%PDF')), open: async () => Buffer.from('%PDF') }).body();
+		const inMemory = await multipartBody({
+			...file(Buffer.from('%PDF')),
+			open: async () => Buffer.from('%PDF'),
+		}).body();
 		expect(Buffer.isBuffer(inMemory)).toBe(true);
 	});
 
@@ -85,8 +112,12 @@ describe('upload format', () => {
 	});
 
 	it('a file that is not the size its binary data says fails instead of sending a wrong body', async () => {
-		await expect(read(multipartBody(file(Buffer.from('12345'), 4)).body())).rejects.toThrow(/more bytes than its binary data says/);
-		await expect(read(multipartBody(file(Buffer.from('12345'), 9)).body())).rejects.toThrow(/fewer bytes/);
+		await expect(read(multipartBody(file(Buffer.from('12345'), 4)).body())).rejects.toThrow(
+			/more bytes than its binary data says/,
+		);
+		await expect(read(multipartBody(file(Buffer.from('12345'), 9)).body())).rejects.toThrow(
+			/fewer bytes/,
+		);
 		const inMemory = { ...file(Buffer.from('12345'), 4), open: async () => Buffer.from('12345') };
 		await expect(read(multipartBody(inMemory).body())).rejects.toThrow(/more bytes/);
 	});

@@ -38,14 +38,22 @@ it('a redirect to another host is not followed, so the key does not go along', a
 	expect(error?.description).toContain(`redirected to http://localhost:${standIn.port}`);
 });
 
-it('the key goes only to the credential\'s base URL, also with downloads', async () => {
+it("the key goes only to the credential's base URL, also with downloads", async () => {
 	await run({ returnAll: true, download: true }, true);
 	const withKey = standIn.requests.filter((request) => request.apiKey !== undefined);
 	expect(withKey.length).toBeGreaterThan(0);
-	expect(withKey.every((request) => request.host?.startsWith('127.0.0.1:') && !request.path.startsWith('/files/'))).toBe(true);
+	expect(
+		withKey.every(
+			(request) => request.host?.startsWith('127.0.0.1:') && !request.path.startsWith('/files/'),
+		),
+	).toBe(true);
 	const files = standIn.requests.filter((request) => request.path.startsWith('/files/'));
 	expect(files.length).toBeGreaterThan(0);
-	expect(files.every((request) => request.host?.startsWith('localhost:') && request.apiKey === undefined)).toBe(true);
+	expect(
+		files.every(
+			(request) => request.host?.startsWith('localhost:') && request.apiKey === undefined,
+		),
+	).toBe(true);
 });
 
 it('the key is in no output item, error message or description', async () => {
@@ -63,7 +71,14 @@ it('the key is in no output item, error message or description', async () => {
 			(e: unknown) => e as NodeApiError,
 		);
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(JSON.stringify({ message: error?.message, description: error?.description, context: error?.context, cause: String(error?.cause) })).not.toContain(KEY);
+		expect(
+			JSON.stringify({
+				message: error?.message,
+				description: error?.description,
+				context: error?.context,
+				cause: String(error?.cause),
+			}),
+		).not.toContain(KEY);
 		standIn.reset();
 		standIn.addFault({ path: '/v1/asset/list', ...fault });
 		const continued = await run({ limit: 5 }, true);

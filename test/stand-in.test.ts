@@ -13,9 +13,22 @@ afterAll(async () => {
 beforeEach(() => standIn.reset());
 
 async function get(path: string, key: string | null = standIn.apiKey) {
-	const response = await fetch(`${standIn.url}${path}`, { headers: key === null ? {} : { 'x-api-key': key } });
+	const response = await fetch(`${standIn.url}${path}`, {
+		headers: key === null ? {} : { 'x-api-key': key },
+	});
 	const text = await response.text();
-	return { status: response.status, headers: response.headers, text, body: (() => { try { return JSON.parse(text); } catch { return undefined; } })() };
+	return {
+		status: response.status,
+		headers: response.headers,
+		text,
+		body: (() => {
+			try {
+				return JSON.parse(text);
+			} catch {
+				return undefined;
+			}
+		})(),
+	};
 }
 
 it('listens on 127.0.0.1 only', () => {
@@ -24,7 +37,9 @@ it('listens on 127.0.0.1 only', () => {
 
 it('seeds the same account from the same seed', () => {
 	expect(seedAccount({ seed: 9, assets: 30 })).toEqual(seedAccount({ seed: 9, assets: 30 }));
-	expect(seedAccount({ seed: 9, assets: 30 }).assets[0].id).not.toBe(seedAccount({ seed: 10, assets: 30 }).assets[0].id);
+	expect(seedAccount({ seed: 9, assets: 30 }).assets[0].id).not.toBe(
+		seedAccount({ seed: 10, assets: 30 }).assets[0].id,
+	);
 });
 
 it('answers List Assets in the documented shape, newest first', async () => {
@@ -34,7 +49,14 @@ it('answers List Assets in the documented shape, newest first', async () => {
 	expect(body.data.assets).toHaveLength(10);
 	expect(body.data.total).toBe(45);
 	expect(typeof body.data.token).toBe('string');
-	expect(Object.keys(body.data.assets[0]).sort()).toEqual(['created_ts', 'file_type', 'folder_id', 'id', 'name', 'url']);
+	expect(Object.keys(body.data.assets[0]).sort()).toEqual([
+		'created_ts',
+		'file_type',
+		'folder_id',
+		'id',
+		'name',
+		'url',
+	]);
 	const times = body.data.assets.map((asset: { created_ts: number }) => asset.created_ts);
 	expect([...times].sort((a, b) => b - a)).toEqual(times);
 });
@@ -43,18 +65,22 @@ it('ends with token null by default, and pages cover everything once', async () 
 	const seen: string[] = [];
 	let token: string | null = null;
 	do {
-		const { body }: { body: { data: { assets: Array<{ id: string }>; token: string | null } } } = await get(`/v1/asset/list?limit=20${token ? `&token=${encodeURIComponent(token)}` : ''}`);
+		const { body }: { body: { data: { assets: Array<{ id: string }>; token: string | null } } } =
+			await get(`/v1/asset/list?limit=20${token ? `&token=${encodeURIComponent(token)}` : ''}`);
 		seen.push(...body.data.assets.map((asset) => asset.id));
 		token = body.data.token;
 	} while (token);
 	expect(seen).toEqual(standIn.assets.map((asset) => asset.id));
 });
 
-it.each(['101', '-1', 'x', '1.5'])('rejects limit=%s with 400 and a v1 error body', async (limit) => {
-	const { status, body } = await get(`/v1/asset/list?limit=${limit}`);
-	expect(status).toBe(400);
-	expect(body).toEqual({ error: expect.stringMatching(/limit/), data: null });
-});
+it.each(['101', '-1', 'x', '1.5'])(
+	'rejects limit=%s with 400 and a v1 error body',
+	async (limit) => {
+		const { status, body } = await get(`/v1/asset/list?limit=${limit}`);
+		expect(status).toBe(400);
+		expect(body).toEqual({ error: expect.stringMatching(/limit/), data: null });
+	},
+);
 
 it('rejects an unknown file_type and a token it did not issue', async () => {
 	expect((await get('/v1/asset/list?file_type=gif')).status).toBe(400);
@@ -62,7 +88,10 @@ it('rejects an unknown file_type and a token it did not issue', async () => {
 });
 
 it('answers 401 in the v1 shape and in the v3 shape', async () => {
-	expect(await get('/v1/asset/list', 'wrong').then((r) => [r.status, r.body])).toEqual([401, { code: 400112, message: 'Unauthorized' }]);
+	expect(await get('/v1/asset/list', 'wrong').then((r) => [r.status, r.body])).toEqual([
+		401,
+		{ code: 400112, message: 'Unauthorized' },
+	]);
 	const v3 = await get('/v3/users/me', null);
 	expect(v3.status).toBe(401);
 	expect(v3.body.error.code).toBe('unauthorized');
@@ -71,15 +100,26 @@ it('answers 401 in the v1 shape and in the v3 shape', async () => {
 it('serves users/me and folders', async () => {
 	expect((await get('/v3/users/me')).body.data.username).toBe(standIn.username);
 	const folders = await get('/v1/folders');
-	expect(folders.body.data.folders.map((folder: { id: string }) => folder.id)).toEqual(standIn.folders.map((folder) => folder.id));
+	expect(folders.body.data.folders.map((folder: { id: string }) => folder.id)).toEqual(
+		standIn.folders.map((folder) => folder.id),
+	);
 });
 
 it('applies a fault at the request asked for, the given number of times, then recovers', async () => {
-	standIn.addFault({ path: '/v1/asset/list', kind: 'status', status: 429, retryAfter: '2', at: 2, times: 2 });
+	standIn.addFault({
+		path: '/v1/asset/list',
+		kind: 'status',
+		status: 429,
+		retryAfter: '2',
+		at: 2,
+		times: 2,
+	});
 	const statuses = [];
 	for (let i = 0; i < 4; i++) statuses.push((await get('/v1/asset/list?limit=1')).status);
 	expect(statuses).toEqual([200, 429, 429, 200]);
-	expect(standIn.requestsTo('/v1/asset/list').map((request) => request.status)).toEqual([200, 429, 429, 200]);
+	expect(standIn.requestsTo('/v1/asset/list').map((request) => request.status)).toEqual([
+		200, 429, 429, 200,
+	]);
 });
 
 it('adds the configured latency', async () => {

@@ -5,16 +5,36 @@ describe('HeyGen error bodies', () => {
 	it.each([
 		['v1/v2', { error: 'folder not found', data: null }, 'folder not found', undefined],
 		['v1 auth', { code: 400112, message: 'Unauthorized' }, 'Unauthorized', '400112'],
-		['v3', { error: { code: 'insufficient_credit', message: 'Not enough credit', param: null, doc_url: 'x' } }, 'Not enough credit', 'insufficient_credit'],
-		['v3 without message', { error: { code: 'rate_limit_exceeded' } }, 'rate_limit_exceeded', 'rate_limit_exceeded'],
+		[
+			'v3',
+			{
+				error: {
+					code: 'insufficient_credit',
+					message: 'Not enough credit',
+					param: null,
+					doc_url: 'x',
+				},
+			},
+			'Not enough credit',
+			'insufficient_credit',
+		],
+		[
+			'v3 without message',
+			{ error: { code: 'rate_limit_exceeded' } },
+			'rate_limit_exceeded',
+			'rate_limit_exceeded',
+		],
 	])('reads the %s shape', (_shape, body, message, code) => {
 		expect(heyGenErrorMessage(body)).toBe(message);
 		expect(heyGenErrorCode(body)).toBe(code);
 	});
 
-	it.each([null, undefined, 'text', { error: null, data: {} }, { error: '' }])('finds no message in %p', (body) => {
-		expect(heyGenErrorMessage(body)).toBeUndefined();
-	});
+	it.each([null, undefined, 'text', { error: null, data: {} }, { error: '' }])(
+		'finds no message in %p',
+		(body) => {
+			expect(heyGenErrorMessage(body)).toBeUndefined();
+		},
+	);
 });
 
 describe('Retry-After and backoff', () => {

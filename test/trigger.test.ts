@@ -14,7 +14,8 @@ afterEach(async () => {
 });
 
 const credentials = () => ({ apiKey: standIn.apiKey, baseUrl: standIn.url });
-const ids = (result: INodeExecutionData[][] | null) => (result ? result[0].map((item) => item.json.id) : []);
+const ids = (result: INodeExecutionData[][] | null) =>
+	result ? result[0].map((item) => item.json.id) : [];
 
 it('the first activation remembers where the library is and emits nothing', async () => {
 	const trigger = heyGenTrigger(credentials(), {});
@@ -66,7 +67,9 @@ it('filters by file type', async () => {
 	standIn.addAsset({ file_type: 'image' });
 	const video = standIn.addAsset({ file_type: 'video' });
 	expect(ids(await trigger.poll())).toEqual([video.id]);
-	expect(standIn.requestsTo('/v1/asset/list').every((request) => request.query.file_type === 'video')).toBe(true);
+	expect(
+		standIn.requestsTo('/v1/asset/list').every((request) => request.query.file_type === 'video'),
+	).toBe(true);
 });
 
 it('works on v3 too', async () => {

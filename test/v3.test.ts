@@ -11,7 +11,12 @@ const ME = '/v3/users/me';
 let standIn: StandIn;
 
 beforeAll(async () => {
-	standIn = await startStandIn({ assets: { image: 90, audio: 60, video: 60 }, folders: 3, seed: 21, username: 'jane_doe' });
+	standIn = await startStandIn({
+		assets: { image: 90, audio: 60, video: 60 },
+		folders: 3,
+		seed: 21,
+		username: 'jane_doe',
+	});
 });
 afterAll(async () => {
 	await standIn.close();
@@ -58,31 +63,52 @@ it('an Owner Username is sent as it is, without asking /v3/users/me', async () =
 
 it('the file type is filtered in the node on v3, and Limit counts what is left after it', async () => {
 	const items = await run({ limit: 70, filters: { fileType: 'video' } });
-	const videos = standIn.assets.filter((asset) => asset.file_type === 'video').map((asset) => asset.id);
+	const videos = standIn.assets
+		.filter((asset) => asset.file_type === 'video')
+		.map((asset) => asset.id);
 	expect(ids(items)).toEqual(videos.slice(0, 60));
 	expect(items).toHaveLength(60);
 	const requests = standIn.requestsTo(V3);
-	expect(requests.every((request) => request.query.file_type === undefined && request.query.limit === '100')).toBe(true);
+	expect(
+		requests.every(
+			(request) => request.query.file_type === undefined && request.query.limit === '100',
+		),
+	).toBe(true);
 	expect(requests).toHaveLength(3);
 });
 
 it('Limit with a file type stops as soon as it has enough', async () => {
 	const items = await run({ limit: 10, filters: { fileType: 'image' } });
-	expect(ids(items)).toEqual(standIn.assets.filter((asset) => asset.file_type === 'image').slice(0, 10).map((asset) => asset.id));
+	expect(ids(items)).toEqual(
+		standIn.assets
+			.filter((asset) => asset.file_type === 'image')
+			.slice(0, 10)
+			.map((asset) => asset.id),
+	);
 	expect(standIn.requestsTo(V3)).toHaveLength(1);
 });
 
 it('the folder filter reaches v3 as folder_id', async () => {
 	const folder = standIn.folders[0];
-	const items = await run({ returnAll: true, filters: { folderId: { __rl: true, mode: 'id', value: folder.id } } });
-	expect(ids(items)).toEqual(standIn.assets.filter((asset) => asset.folder_id === folder.id).map((asset) => asset.id));
+	const items = await run({
+		returnAll: true,
+		filters: { folderId: { __rl: true, mode: 'id', value: folder.id } },
+	});
+	expect(ids(items)).toEqual(
+		standIn.assets.filter((asset) => asset.folder_id === folder.id).map((asset) => asset.id),
+	);
 	expect(standIn.requestsTo(V3)[0].query.folder_id).toBe(folder.id);
 });
 
 it('a wrong key on v3 is the same clear 401', async () => {
 	const error = await runHeyGenNode({
 		credentials: { apiKey: 'nope', baseUrl: standIn.url },
-		parameters: { resource: 'asset', operation: 'getAll', apiVersion: 'v3', ownerUsername: 'jane_doe' },
+		parameters: {
+			resource: 'asset',
+			operation: 'getAll',
+			apiVersion: 'v3',
+			ownerUsername: 'jane_doe',
+		},
 	}).catch((e: unknown) => e as NodeApiError);
 	expect(error).toBeInstanceOf(NodeApiError);
 	expect((error as NodeApiError).message).toBe('The HeyGen API key was rejected');
@@ -91,7 +117,9 @@ it('a wrong key on v3 is the same clear 401', async () => {
 
 it('a token loop on v3 is an error, not a hang', async () => {
 	standIn.set({ tokenLoop: true });
-	await expect(run({ returnAll: true })).rejects.toThrow('HeyGen returned the same page token again');
+	await expect(run({ returnAll: true })).rejects.toThrow(
+		'HeyGen returned the same page token again',
+	);
 });
 
 it('an unknown API version is a NodeOperationError', async () => {

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as asset from './actions/asset/Asset.resource';
@@ -17,7 +22,8 @@ export class HeyGen implements INodeType {
 		defaultVersion: LATEST_NODE_VERSION,
 		subtitle:
 			'={{ ({ getAll: "Get many", get: "Get", upload: "Upload", delete: "Delete" })[$parameter["operation"]] + " " + $parameter["resource"] + ($parameter["operation"] === "getAll" ? "s" : "") }}',
-		description: 'Get, download, upload and delete the image, audio and video assets of a HeyGen account, and list its folders',
+		description:
+			'Get, download, upload and delete the image, audio and video assets of a HeyGen account, and list its folders',
 		defaults: { name: 'HeyGen' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -38,7 +44,7 @@ export class HeyGen implements INodeType {
 			...asset.description,
 			...folder.description,
 		],
-};
+	};
 
 	methods = methods;
 

@@ -19,7 +19,8 @@ export interface TriggerState {
 	idsAtLastTs?: string[];
 }
 
-const tsOf = (asset: IDataObject) => (typeof asset.created_ts === 'number' ? asset.created_ts : Number(asset.created_ts) || 0);
+const tsOf = (asset: IDataObject) =>
+	typeof asset.created_ts === 'number' ? asset.created_ts : Number(asset.created_ts) || 0;
 
 export class HeyGenTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -72,23 +73,26 @@ export class HeyGenTrigger implements INodeType {
 			const firstPage = await listAssets.call(this, options, { limit: MAX_PAGE_SIZE });
 			const lastTs = firstPage.reduce((max, asset) => Math.max(max, tsOf(asset)), 0);
 			state.lastTs = lastTs;
-			state.idsAtLastTs = firstPage.filter((asset) => tsOf(asset) === lastTs).map((asset) => String(asset.id));
+			state.idsAtLastTs = firstPage
+				.filter((asset) => tsOf(asset) === lastTs)
+				.map((asset) => String(asset.id));
 			return null;
 		}
 
 		const lastTs = state.lastTs;
 		const seen = new Set(state.idsAtLastTs ?? []);
-		const isNew = (asset: IDataObject) => tsOf(asset) > lastTs || (tsOf(asset) === lastTs && !seen.has(String(asset.id)));
+		const isNew = (asset: IDataObject) =>
+			tsOf(asset) > lastTs || (tsOf(asset) === lastTs && !seen.has(String(asset.id)));
 		// HeyGen lists newest first: read pages until one reaches back past the last asset seen.
-		const assets = await listAssets.call(
-			this,
-			options,
-			{ keepGoing: (_kept, page) => page.length > 0 && page.every((asset) => tsOf(asset) >= lastTs) },
-		);
+		const assets = await listAssets.call(this, options, {
+			keepGoing: (_kept, page) => page.length > 0 && page.every((asset) => tsOf(asset) >= lastTs),
+		});
 		const fresh = assets.filter(isNew);
 		if (fresh.length === 0) return null;
 		const newestTs = fresh.reduce((max, asset) => Math.max(max, tsOf(asset)), lastTs);
-		const idsAtNewest = fresh.filter((asset) => tsOf(asset) === newestTs).map((asset) => String(asset.id));
+		const idsAtNewest = fresh
+			.filter((asset) => tsOf(asset) === newestTs)
+			.map((asset) => String(asset.id));
 		state.idsAtLastTs = newestTs === lastTs ? [...seen, ...idsAtNewest] : idsAtNewest;
 		state.lastTs = newestTs;
 		// Oldest first, so that downstream nodes see them in the order they appeared.

@@ -34,11 +34,19 @@ async function heyGenBackend(options = {}) {
 			close: async () => {},
 		};
 	}
-	const standIn = await startStandIn({ ...DEMO_ACCOUNT, latencyMs: options.latencyMs ?? 20, port: options.port });
+	const standIn = await startStandIn({
+		...DEMO_ACCOUNT,
+		latencyMs: options.latencyMs ?? 20,
+		port: options.port,
+	});
 	return {
 		kind: /** @type {const} */ ('stand-in'),
 		description: `the offline HeyGen stand-in at ${standIn.url} (${standIn.assets.length} assets in ${standIn.folders.length} folders; set HEYGEN_API_KEY to use the real HeyGen)`,
-		credential: { ...EXAMPLE_CREDENTIAL, type: 'heyGenApi', data: { apiKey: standIn.apiKey, baseUrl: standIn.url } },
+		credential: {
+			...EXAMPLE_CREDENTIAL,
+			type: 'heyGenApi',
+			data: { apiKey: standIn.apiKey, baseUrl: standIn.url },
+		},
 		standIn,
 		close: () => standIn.close(),
 	};
@@ -57,7 +65,8 @@ function exampleWorkflows(options = {}) {
 		.sort()
 		.map((file) => {
 			const workflow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-			for (const node of workflow.nodes) if (options.disable?.includes(node.type)) node.disabled = true;
+			for (const node of workflow.nodes)
+				if (options.disable?.includes(node.type)) node.disabled = true;
 			return workflow;
 		});
 }

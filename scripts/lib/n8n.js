@@ -42,7 +42,11 @@ function packOnce() {
 		throw new Error('dist/ is missing: run `npm run build` first');
 	}
 	const destination = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-pack-'));
-	const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', destination], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+	const out = execFileSync(
+		'npm',
+		['pack', '--ignore-scripts', '--json', '--pack-destination', destination],
+		{ cwd: PROJECT_ROOT, encoding: 'utf8' },
+	);
 	packedTarball = path.join(destination, JSON.parse(out)[0].filename);
 	process.on('exit', () => fs.rmSync(destination, { recursive: true, force: true }));
 	return packedTarball;
@@ -62,7 +66,14 @@ async function createN8n(options) {
 	fs.rmSync(installed, { recursive: true, force: true });
 	fs.mkdirSync(installed, { recursive: true });
 	execFileSync('tar', ['-xzf', packOnce(), '-C', installed, '--strip-components=1']);
-	fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: '*' } }));
+	fs.writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify({
+			name: 'installed-nodes',
+			private: true,
+			dependencies: { [PACKAGE_NAME]: '*' },
+		}),
+	);
 	const env = {
 		PATH: process.env.PATH,
 		HOME: process.env.HOME,
@@ -100,9 +111,16 @@ function n8nCommand(n8n, args, options = {}) {
 		const started = Date.now();
 		// stdout goes to a file, not a pipe: n8n exits right after printing a run, and a large run
 		// (tens of MB) written to a pipe would be cut short at exit; writes to a file are synchronous.
-		const outFile = path.join(n8n.userFolder, `stdout-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.log`);
+		const outFile = path.join(
+			n8n.userFolder,
+			`stdout-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.log`,
+		);
 		const outFd = fs.openSync(outFile, 'w');
-		const child = spawn(n8n.runtime.node, [n8n.runtime.n8n, ...args], { env: n8n.env, cwd: n8n.userFolder, stdio: ['ignore', outFd, 'pipe'] });
+		const child = spawn(n8n.runtime.node, [n8n.runtime.n8n, ...args], {
+			env: n8n.env,
+			cwd: n8n.userFolder,
+			stdio: ['ignore', outFd, 'pipe'],
+		});
 		options.onSpawn?.(child);
 		/** @type {Buffer[]} */
 		const err = [];
@@ -127,7 +145,11 @@ function n8nCommand(n8n, args, options = {}) {
 			const stdout = finish();
 			const stderr = Buffer.concat(err).toString('utf8');
 			if (signal === 'SIGKILL' && Date.now() - started >= timeoutMs) {
-				reject(new Error(`n8n ${args[0]} did not finish within ${timeoutMs / 1000} s.\n${tail(stdout + stderr)}`));
+				reject(
+					new Error(
+						`n8n ${args[0]} did not finish within ${timeoutMs / 1000} s.\n${tail(stdout + stderr)}`,
+					),
+				);
 				return;
 			}
 			resolve({ code, stdout, stderr, ms: Date.now() - started });
@@ -142,11 +164,17 @@ function tail(text, lines = 20) {
 
 /** @param {N8nInstance} n8n @param {string} kind @param {unknown[]} entries */
 async function importEntries(n8n, kind, entries) {
-	const file = path.join(n8n.userFolder, `import-${kind}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+	const file = path.join(
+		n8n.userFolder,
+		`import-${kind}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`,
+	);
 	fs.writeFileSync(file, JSON.stringify(entries));
 	try {
 		const result = await n8nCommand(n8n, [`import:${kind}`, `--input=${file}`]);
-		if (result.code !== 0) throw new Error(`n8n import:${kind} failed (exit ${result.code}):\n${tail(result.stdout + result.stderr)}`);
+		if (result.code !== 0)
+			throw new Error(
+				`n8n import:${kind} failed (exit ${result.code}):\n${tail(result.stdout + result.stderr)}`,
+			);
 		return result;
 	} finally {
 		fs.rmSync(file, { force: true });
@@ -182,9 +210,21 @@ function parseRun(stdout) {
 		} catch {
 			continue;
 		}
-		const candidates = [entry, typeof entry.message === 'string' && entry.message.trim().startsWith('{') ? safeParse(entry.message) : undefined];
+		const candidates = [
+			entry,
+			typeof entry.message === 'string' && entry.message.trim().startsWith('{')
+				? safeParse(entry.message)
+				: undefined,
+		];
 		for (const candidate of candidates) {
-			if (candidate && typeof candidate === 'object' && candidate.data && candidate.data.resultData && 'status' in candidate) return candidate;
+			if (
+				candidate &&
+				typeof candidate === 'object' &&
+				candidate.data &&
+				candidate.data.resultData &&
+				'status' in candidate
+			)
+				return candidate;
 		}
 	}
 	return undefined;
@@ -216,7 +256,9 @@ async function executeWorkflow(n8n, workflowId, options = {}) {
 function nodeItems(run, nodeName) {
 	const task = run?.data?.resultData?.runData?.[nodeName]?.[0];
 	if (!task) return [];
-	return (task.data?.main?.[0] ?? []).map((/** @type {{ json: Record<string, any> }} */ item) => item.json);
+	return (task.data?.main?.[0] ?? []).map(
+		(/** @type {{ json: Record<string, any> }} */ item) => item.json,
+	);
 }
 
 /** The error a run ended with, if any. @param {any} run */
@@ -229,7 +271,11 @@ function runError(run) {
  * @param {N8nInstance} n8n @param {{ onLog?: (line: string) => void, readyTimeoutMs?: number }} [options]
  */
 async function startServer(n8n, options = {}) {
-	const child = spawn(n8n.runtime.node, [n8n.runtime.n8n, 'start'], { env: n8n.env, cwd: n8n.userFolder, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(n8n.runtime.node, [n8n.runtime.n8n, 'start'], {
+		env: n8n.env,
+		cwd: n8n.userFolder,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	const url = `http://127.0.0.1:${n8n.env.N8N_PORT}`;
 	let exited = false;
 	child.on('exit', () => {

@@ -9,13 +9,26 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { ensureRuntime } = require('../n8n-runtime');
-const { PROJECT_ROOT, createN8n, importCredentials, importWorkflows, setupOwner, startServer } = require('./n8n');
+const {
+	PROJECT_ROOT,
+	createN8n,
+	importCredentials,
+	importWorkflows,
+	setupOwner,
+	startServer,
+} = require('./n8n');
 const { exampleWorkflows, heyGenBackend } = require('./demo-setup');
 
-const OWNER = { email: 'owner@example.com', password: 'HeyGen-demo-1', firstName: 'Demo', lastName: 'Owner' };
+const OWNER = {
+	email: 'owner@example.com',
+	password: 'HeyGen-demo-1',
+	firstName: 'Demo',
+	lastName: 'Owner',
+};
 
 /** Log lines of n8n that are noise on a machine without internet (its own hosts, Python runner). */
-const NOISE = /ENOTFOUND|EAI_AGAIN|n8n\.io|system task|Strapi|python|task runner|license|owner already setup/i;
+const NOISE =
+	/ENOTFOUND|EAI_AGAIN|n8n\.io|system task|Strapi|python|task runner|license|owner already setup/i;
 
 /**
  * @param {{ home: string, fresh?: boolean, port?: number, say?: (message: string) => void }} options
@@ -48,7 +61,16 @@ async function startSession(options) {
 		});
 		server = started;
 		const ownerCreated = await setupOwner(started.url, OWNER);
-		return { url: started.url, child: started.child, owner: OWNER, ownerCreated, examples, backend, runtime, stop };
+		return {
+			url: started.url,
+			child: started.child,
+			owner: OWNER,
+			ownerCreated,
+			examples,
+			backend,
+			runtime,
+			stop,
+		};
 	} catch (error) {
 		await stop();
 		throw error;

@@ -8,7 +8,14 @@ import { lstatSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ensureRuntime } from '../../scripts/n8n-runtime';
-import { createN8n, executeWorkflow, importCredentials, importWorkflows, nodeItems, runError } from '../../scripts/lib/n8n';
+import {
+	createN8n,
+	executeWorkflow,
+	importCredentials,
+	importWorkflows,
+	nodeItems,
+	runError,
+} from '../../scripts/lib/n8n';
 import { heyGenWorkflow as sharedHeyGenWorkflow } from '../../scripts/lib/workflows';
 import { startStandIn } from '../stand-in/heygen-stand-in';
 
@@ -36,37 +43,51 @@ function exampleWorkflows() {
 		.map((file) => {
 			const workflow = JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8'));
 			// Nodes that need outside services stay in the shipped file but are off in this run.
-			for (const node of workflow.nodes) if (node.type === 'n8n-nodes-base.slack') node.disabled = true;
+			for (const node of workflow.nodes)
+				if (node.type === 'n8n-nodes-base.slack') node.disabled = true;
 			return workflow;
 		});
 }
 
 let folderId = '';
 
-beforeAll(async () => {
-	const runtime = await ensureRuntime();
-	standIn = await startStandIn({ apiKey: API_KEY, assets: { image: 120, audio: 90, video: 90 }, folders: 4, seed: 11, fileSizeBytes: FILE_SIZE });
-	folderId = standIn.folders[2].id;
-	n8n = await createN8n({ runtime });
-	await importCredentials(n8n, [
-		{ ...GOOD, type: 'heyGenApi', data: { apiKey: API_KEY, baseUrl: standIn.url } },
-		{ ...BAD, type: 'heyGenApi', data: { apiKey: WRONG_KEY, baseUrl: standIn.url } },
-	]);
-	await importWorkflows(n8n, [
-		heyGenWorkflow('e2eReturnAll0001', { returnAll: true }),
-		heyGenWorkflow('e2eFiltered00001', {
-			returnAll: false,
-			limit: 5,
-			filters: { fileType: 'video', folderId: { __rl: true, mode: 'id', value: folderId } },
-		}),
-		heyGenWorkflow('e2eLimit15000001', { returnAll: false, limit: 150 }),
-		heyGenWorkflow('e2eWrongKey00001', { returnAll: true }, BAD),
-		heyGenWorkflow('e2eV3ReturnAll01', { apiVersion: 'v3', returnAll: true }),
-		heyGenWorkflow('e2eV3Filtered001', { apiVersion: 'v3', limit: 25, filters: { fileType: 'audio' } }),
-		heyGenWorkflow('e2eDownload00001', { limit: 8, download: true, downloadConcurrency: 3 }),
-		...exampleWorkflows(),
-	]);
-}, 45 * 60 * 1000);
+beforeAll(
+	async () => {
+		const runtime = await ensureRuntime();
+		standIn = await startStandIn({
+			apiKey: API_KEY,
+			assets: { image: 120, audio: 90, video: 90 },
+			folders: 4,
+			seed: 11,
+			fileSizeBytes: FILE_SIZE,
+		});
+		folderId = standIn.folders[2].id;
+		n8n = await createN8n({ runtime });
+		await importCredentials(n8n, [
+			{ ...GOOD, type: 'heyGenApi', data: { apiKey: API_KEY, baseUrl: standIn.url } },
+			{ ...BAD, type: 'heyGenApi', data: { apiKey: WRONG_KEY, baseUrl: standIn.url } },
+		]);
+		await importWorkflows(n8n, [
+			heyGenWorkflow('e2eReturnAll0001', { returnAll: true }),
+			heyGenWorkflow('e2eFiltered00001', {
+				returnAll: false,
+				limit: 5,
+				filters: { fileType: 'video', folderId: { __rl: true, mode: 'id', value: folderId } },
+			}),
+			heyGenWorkflow('e2eLimit15000001', { returnAll: false, limit: 150 }),
+			heyGenWorkflow('e2eWrongKey00001', { returnAll: true }, BAD),
+			heyGenWorkflow('e2eV3ReturnAll01', { apiVersion: 'v3', returnAll: true }),
+			heyGenWorkflow('e2eV3Filtered001', {
+				apiVersion: 'v3',
+				limit: 25,
+				filters: { fileType: 'audio' },
+			}),
+			heyGenWorkflow('e2eDownload00001', { limit: 8, download: true, downloadConcurrency: 3 }),
+			...exampleWorkflows(),
+		]);
+	},
+	45 * 60 * 1000,
+);
 
 afterAll(async () => {
 	await standIn?.close();
@@ -84,22 +105,34 @@ it('Return All over several pages: every asset exactly once, one item each, in H
 	const items = nodeItems(result.run, 'HeyGen');
 	expect(ids(items)).toEqual(standIn.assets.map((asset) => asset.id));
 	expect(items[0]).toEqual(standIn.assets[0]);
-	expect(standIn.requestsTo(LIST).map((request) => request.query.limit)).toEqual(['100', '100', '100']);
+	expect(standIn.requestsTo(LIST).map((request) => request.query.limit)).toEqual([
+		'100',
+		'100',
+		'100',
+	]);
 	expect(standIn.requestsTo(LIST).every((request) => request.apiKey === API_KEY)).toBe(true);
 });
 
 it('Limit and both filters (file type, folder by ID) give exactly the right subset', async () => {
 	const result = await executeWorkflow(n8n, 'e2eFiltered00001');
 	expect(result.run.status).toBe('success');
-	const expected = standIn.assets.filter((asset) => asset.file_type === 'video' && asset.folder_id === folderId).slice(0, 5);
+	const expected = standIn.assets
+		.filter((asset) => asset.file_type === 'video' && asset.folder_id === folderId)
+		.slice(0, 5);
 	expect(expected).toHaveLength(5);
 	expect(ids(nodeItems(result.run, 'HeyGen'))).toEqual(expected.map((asset) => asset.id));
-	expect(standIn.requestsTo(LIST)[0].query).toMatchObject({ file_type: 'video', folder_id: folderId, limit: '5' });
+	expect(standIn.requestsTo(LIST)[0].query).toMatchObject({
+		file_type: 'video',
+		folder_id: folderId,
+		limit: '5',
+	});
 });
 
 it('Limit 150 takes a page of 100 and one of 50', async () => {
 	const result = await executeWorkflow(n8n, 'e2eLimit15000001');
-	expect(ids(nodeItems(result.run, 'HeyGen'))).toEqual(standIn.assets.slice(0, 150).map((asset) => asset.id));
+	expect(ids(nodeItems(result.run, 'HeyGen'))).toEqual(
+		standIn.assets.slice(0, 150).map((asset) => asset.id),
+	);
 	expect(standIn.requestsTo(LIST).map((request) => request.query.limit)).toEqual(['100', '50']);
 });
 
@@ -120,7 +153,9 @@ it('429 with Retry-After and a 5xx in the middle of the pages: success, every as
 	const result = await executeWorkflow(n8n, 'e2eReturnAll0001');
 	expect(result.run.status).toBe('success');
 	expect(ids(nodeItems(result.run, 'HeyGen'))).toEqual(standIn.assets.map((asset) => asset.id));
-	expect(standIn.requestsTo(LIST).map((request) => request.status)).toEqual([200, 429, 200, 503, 200]);
+	expect(standIn.requestsTo(LIST).map((request) => request.status)).toEqual([
+		200, 429, 200, 503, 200,
+	]);
 });
 
 it('example: the scheduled asset audit summarizes every asset by type and folder', async () => {
@@ -131,8 +166,13 @@ it('example: the scheduled asset audit summarizes every asset by type and folder
 	expect(summary.total).toBe(300);
 	for (const type of ['image', 'audio', 'video']) {
 		for (const folder of ['', ...standIn.folders.map((f) => f.id)]) {
-			const assets = standIn.assets.filter((asset) => asset.file_type === type && asset.folder_id === folder);
-			const row = summary.rows.find((r: { file_type: string; folder_id: string }) => r.file_type === type && r.folder_id === (folder || '(root)'));
+			const assets = standIn.assets.filter(
+				(asset) => asset.file_type === type && asset.folder_id === folder,
+			);
+			const row = summary.rows.find(
+				(r: { file_type: string; folder_id: string }) =>
+					r.file_type === type && r.folder_id === (folder || '(root)'),
+			);
 			expect(row?.count ?? 0).toBe(assets.length);
 			if (assets.length) {
 				expect(row.newest_ts).toBe(Math.max(...assets.map((asset) => asset.created_ts)));
@@ -140,16 +180,18 @@ it('example: the scheduled asset audit summarizes every asset by type and folder
 			}
 		}
 	}
-	expect(summary.text).toMatch(/^HeyGen asset audit: 300 assets \(image: 120, audio: 90, video: 90\)/);
+	expect(summary.text).toMatch(
+		/^HeyGen asset audit: 300 assets \(image: 120, audio: 90, video: 90\)/,
+	);
 });
 
 it('v3: Return All gives the same assets in the same output shape, plus owner and space_id', async () => {
 	const result = await executeWorkflow(n8n, 'e2eV3ReturnAll01');
 	expect(result.run.status).toBe('success');
 	const items = nodeItems(result.run, 'HeyGen');
-	expect(items.map(({ owner, space_id, ...rest }) => ({ ...rest, extra: [owner, space_id] }))).toEqual(
-		standIn.assets.map((asset) => ({ ...asset, extra: [standIn.username, 'space-0001'] })),
-	);
+	expect(
+		items.map(({ owner, space_id, ...rest }) => ({ ...rest, extra: [owner, space_id] })),
+	).toEqual(standIn.assets.map((asset) => ({ ...asset, extra: [standIn.username, 'space-0001'] })));
 	expect(standIn.requestsTo('/v3/users/me')).toHaveLength(1);
 	expect(standIn.requestsTo('/v3/assets')).toHaveLength(3);
 });
@@ -160,12 +202,14 @@ it('v3: the file type is filtered in the node and Limit counts after it', async 
 	expect(ids(nodeItems(result.run, 'HeyGen'))).toEqual(expected.map((asset) => asset.id));
 });
 
-it('Download Files streams each file into n8n\'s binary data store, without the API key', async () => {
+it("Download Files streams each file into n8n's binary data store, without the API key", async () => {
 	const result = await executeWorkflow(n8n, 'e2eDownload00001');
 	expect(result.run.status).toBe('success');
 	const items = result.run.data.resultData.runData.HeyGen[0].data.main[0];
 	const expected = standIn.assets.slice(0, 8);
-	expect(items.map((item: { json: { id: string } }) => item.json.id)).toEqual(expected.map((asset) => asset.id));
+	expect(items.map((item: { json: { id: string } }) => item.json.id)).toEqual(
+		expected.map((asset) => asset.id),
+	);
 	for (const [index, item] of items.entries()) {
 		if (expected[index].url === null) continue;
 		expect(item.binary.data).toMatchObject({ bytes: FILE_SIZE, data: 'filesystem-v2' });
@@ -210,10 +254,14 @@ it('example: the inventory export writes one CSV row per asset', async () => {
 	expect(item.binary.data).toMatchObject({ mimeType: 'text/csv', fileName: 'heygen-assets.csv' });
 	const file = findFile(n8n.userFolder, String(item.binary.data.id).split('/').pop() ?? '');
 	expect(file).toBeDefined();
-	const lines = readFileSync(file as string, 'utf8').trim().split('\n');
+	const lines = readFileSync(file as string, 'utf8')
+		.trim()
+		.split('\n');
 	expect(lines[0]).toBe('id,name,type,folder,created,url');
 	expect(lines).toHaveLength(301);
-	expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual(standIn.assets.map((asset) => asset.id));
+	expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual(
+		standIn.assets.map((asset) => asset.id),
+	);
 });
 
 function filesUnder(dir: string): string[] {
@@ -223,7 +271,7 @@ function filesUnder(dir: string): string[] {
 	});
 }
 
-it('the API key appears nowhere: output, errors, n8n\'s debug log, its saved data (database, binary data, settings)', async () => {
+it("the API key appears nowhere: output, errors, n8n's debug log, its saved data (database, binary data, settings)", async () => {
 	const debug = { ...n8n, env: { ...n8n.env, N8N_LOG_LEVEL: 'debug' } };
 	const result = await executeWorkflow(debug, 'e2eReturnAll0001');
 	expect(result.run.status).toBe('success');

@@ -21,7 +21,12 @@ import type {
 	INodeParameters,
 	IDataObject,
 } from 'n8n-workflow';
-import { createEmptyRunExecutionData, ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
+import {
+	createEmptyRunExecutionData,
+	ICredentialsHelper,
+	NodeHelpers,
+	Workflow,
+} from 'n8n-workflow';
 
 import { HeyGenApi } from '../../credentials/HeyGenApi.credentials';
 import { HeyGen } from '../../nodes/HeyGen/HeyGen.node';
@@ -58,7 +63,14 @@ class TestCredentialsHelper extends ICredentialsHelper {
 			const resolve = (value: unknown) =>
 				typeof value === 'string' && value.startsWith('=')
 					? String(
-							workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '') ?? '',
+							workflow.expression.getSimpleParameterValue(
+								node,
+								value,
+								'internal',
+								{ $credentials: credentials },
+								undefined,
+								'',
+							) ?? '',
 						)
 					: value;
 			const target = requestOptions as unknown as Record<string, IDataObject | undefined>;
@@ -159,7 +171,14 @@ function setUp(
 	};
 	// Fill in defaults the way the editor and the workflow loader do.
 	node.parameters =
-		NodeHelpers.getNodeParameters(nodeType.description.properties, parameters, true, false, node, nodeType.description) ?? {};
+		NodeHelpers.getNodeParameters(
+			nodeType.description.properties,
+			parameters,
+			true,
+			false,
+			node,
+			nodeType.description,
+		) ?? {};
 	const workflow = new Workflow({
 		id: 'wf-test',
 		name: 'HeyGen test',
@@ -222,7 +241,11 @@ export async function runHeyGenNode(options: RunOptions) {
 		options.abortSignal,
 	);
 	const output = await nodeType.execute.call(context);
-	return { output: output as INodeExecutionData[][], authenticated: credentialsHelper.authenticated, node };
+	return {
+		output: output as INodeExecutionData[][],
+		authenticated: credentialsHelper.authenticated,
+		node,
+	};
 }
 
 /** Calls one of the node's list searches (the "From list" mode of a picker). */
@@ -233,19 +256,36 @@ async function listSearch(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const { node, workflow, additionalData } = setUp(credentials, { resource: 'asset', operation: 'getAll' });
+	const { node, workflow, additionalData } = setUp(credentials, {
+		resource: 'asset',
+		operation: 'getAll',
+	});
 	const nodeType = workflow.nodeTypes.getByNameAndVersion(NODE_TYPE) as HeyGen;
 	const context = new LoadOptionsContext(workflow, node, additionalData, path);
 	return await nodeType.methods.listSearch[method].call(context, filter, paginationToken);
 }
 
 /** The Folder picker's list. */
-export async function searchFolders(credentials: HeyGenCredentials, filter?: string, paginationToken?: string) {
-	return await listSearch('searchFolders', 'filters.folderId', credentials, filter, paginationToken);
+export async function searchFolders(
+	credentials: HeyGenCredentials,
+	filter?: string,
+	paginationToken?: string,
+) {
+	return await listSearch(
+		'searchFolders',
+		'filters.folderId',
+		credentials,
+		filter,
+		paginationToken,
+	);
 }
 
 /** The Asset picker's list. */
-export async function searchAssets(credentials: HeyGenCredentials, filter?: string, paginationToken?: string) {
+export async function searchAssets(
+	credentials: HeyGenCredentials,
+	filter?: string,
+	paginationToken?: string,
+) {
 	return await listSearch('searchAssets', 'assetId', credentials, filter, paginationToken);
 }
 
@@ -253,7 +293,9 @@ export async function searchAssets(credentials: HeyGenCredentials, filter?: stri
  * Runs the credential's test request the way n8n's credential tester does: a declarative node
  * whose only request is `test.request`, run by n8n-core's RoutingNode, then the test's rules.
  */
-export async function testCredential(credentials: HeyGenCredentials): Promise<{ status: 'OK' | 'Error'; message: string }> {
+export async function testCredential(
+	credentials: HeyGenCredentials,
+): Promise<{ status: 'OK' | 'Error'; message: string }> {
 	const credentialType = new HeyGenApi();
 	const testNodeType: INodeType = {
 		description: {
@@ -315,14 +357,19 @@ export async function testCredential(credentials: HeyGenCredentials): Promise<{ 
 	try {
 		await routingNode.runNode();
 	} catch (error) {
-		const cause = (error as { cause?: { response?: { status: number; statusText?: string }; code?: string } }).cause;
+		const cause = (
+			error as { cause?: { response?: { status: number; statusText?: string }; code?: string } }
+		).cause;
 		if (cause?.response) {
 			for (const rule of credentialType.test.rules ?? []) {
 				if (rule.type === 'responseCode' && rule.properties.value === cause.response.status) {
 					return { status: 'Error', message: rule.properties.message };
 				}
 			}
-			return { status: 'Error', message: cause.response.statusText || `Received HTTP status code: ${cause.response.status}` };
+			return {
+				status: 'Error',
+				message: cause.response.statusText || `Received HTTP status code: ${cause.response.status}`,
+			};
 		}
 		return { status: 'Error', message: cause?.code ?? (error as Error).message };
 	}
@@ -333,13 +380,31 @@ export async function testCredential(credentials: HeyGenCredentials): Promise<{ 
  * A HeyGen Trigger that can be polled again and again, like an active workflow: the same
  * workflow (and so the same static data) each time, through n8n-core's PollContext.
  */
-export function heyGenTrigger(credentials: HeyGenCredentials, parameters: INodeParameters, nodeVersion = 1) {
+export function heyGenTrigger(
+	credentials: HeyGenCredentials,
+	parameters: INodeParameters,
+	nodeVersion = 1,
+) {
 	const nodeType = new HeyGenTrigger();
-	const { node, workflow, additionalData } = setUp(credentials, parameters, false, nodeType, 'n8n-nodes-heygen.heyGenTrigger', {}, nodeVersion);
+	const { node, workflow, additionalData } = setUp(
+		credentials,
+		parameters,
+		false,
+		nodeType,
+		'n8n-nodes-heygen.heyGenTrigger',
+		{},
+		nodeVersion,
+	);
 	return {
 		workflow,
 		poll: async (mode: 'trigger' | 'manual' = 'trigger') => {
-			const context = new PollContext(workflow, node, additionalData, mode, mode === 'manual' ? 'manual' : 'activate');
+			const context = new PollContext(
+				workflow,
+				node,
+				additionalData,
+				mode,
+				mode === 'manual' ? 'manual' : 'activate',
+			);
 			return await nodeType.poll.call(context);
 		},
 		staticData: () => workflow.getStaticData('node', node),

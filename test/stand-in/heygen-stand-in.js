@@ -126,14 +126,31 @@ function hexId(random) {
 	return id;
 }
 
-const FOLDER_NAMES = ['Brand kit', 'Product demos', 'Avatars', 'Voice-overs', 'Webinars', 'Social clips', 'Onboarding', 'Archive 2025'];
+const FOLDER_NAMES = [
+	'Brand kit',
+	'Product demos',
+	'Avatars',
+	'Voice-overs',
+	'Webinars',
+	'Social clips',
+	'Onboarding',
+	'Archive 2025',
+];
 const NAME_STEMS = {
 	image: ['logo', 'background', 'thumbnail', 'slide', 'headshot', 'banner'],
 	audio: ['voiceover', 'intro-music', 'narration', 'jingle', 'podcast-cut'],
 	video: ['product-demo', 'testimonial', 'b-roll', 'webinar-clip', 'ad-cut'],
 };
 /** @type {Record<string, string>} */
-const MIME_TYPES = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp', mp3: 'audio/mpeg', wav: 'audio/wav', mp4: 'video/mp4', mov: 'video/quicktime' };
+const MIME_TYPES = {
+	png: 'image/png',
+	jpg: 'image/jpeg',
+	webp: 'image/webp',
+	mp3: 'audio/mpeg',
+	wav: 'audio/wav',
+	mp4: 'video/mp4',
+	mov: 'video/quicktime',
+};
 const EXTENSIONS = { image: ['png', 'jpg', 'webp'], audio: ['mp3', 'wav'], video: ['mp4', 'mov'] };
 
 /**
@@ -150,21 +167,24 @@ function seedAccount(options = {}) {
 	for (let i = 0; i < folderCount; i++) {
 		folders.push({
 			id: hexId(random),
-			name: FOLDER_NAMES[i % FOLDER_NAMES.length] + (i >= FOLDER_NAMES.length ? ` ${Math.floor(i / FOLDER_NAMES.length) + 1}` : ''),
+			name:
+				FOLDER_NAMES[i % FOLDER_NAMES.length] +
+				(i >= FOLDER_NAMES.length ? ` ${Math.floor(i / FOLDER_NAMES.length) + 1}` : ''),
 			parent_id: null,
 			project_type: 'asset',
 			created_ts: newestTs - 86_400 * (400 - i),
 			is_trash: false,
 		});
 	}
-	const counts = typeof options.assets === 'object'
-		? options.assets
-		: (() => {
-			const total = options.assets ?? 25;
-			const image = Math.ceil(total / 3);
-			const audio = Math.ceil((total - image) / 2);
-			return { image, audio, video: total - image - audio };
-		})();
+	const counts =
+		typeof options.assets === 'object'
+			? options.assets
+			: (() => {
+					const total = options.assets ?? 25;
+					const image = Math.ceil(total / 3);
+					const audio = Math.ceil((total - image) / 2);
+					return { image, audio, video: total - image - audio };
+				})();
 	/** @type {FileType[]} */
 	const types = [];
 	for (const type of FILE_TYPES) for (let i = 0; i < (counts[type] ?? 0); i++) types.push(type);
@@ -182,7 +202,10 @@ function seedAccount(options = {}) {
 		const stems = NAME_STEMS[type];
 		const ext = EXTENSIONS[type][Math.floor(random() * EXTENSIONS[type].length)];
 		// Some assets carry their id as name, as HeyGen's own example shows.
-		const name = random() < 0.2 ? id : `${stems[Math.floor(random() * stems.length)]}-${String(index + 1).padStart(4, '0')}.${ext}`;
+		const name =
+			random() < 0.2
+				? id
+				: `${stems[Math.floor(random() * stems.length)]}-${String(index + 1).padStart(4, '0')}.${ext}`;
 		const inFolder = folders.length > 0 && random() < 0.6;
 		assets.push({
 			id,
@@ -205,7 +228,13 @@ function encodeToken(value) {
 function decodeToken(token) {
 	try {
 		const value = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
-		if (value && typeof value === 'object' && Number.isInteger(value.o) && value.o >= 0 && typeof value.q === 'string') {
+		if (
+			value &&
+			typeof value === 'object' &&
+			Number.isInteger(value.o) &&
+			value.o >= 0 &&
+			typeof value.q === 'string'
+		) {
 			return /** @type {{ o: number, q: string }} */ (value);
 		}
 	} catch {
@@ -238,7 +267,12 @@ function pageSize(query, name, fallback, version = 'v1') {
 	const min = version === 'v3' ? 1 : 0;
 	if (!/^\d+$/.test(raw) || Number(raw) > MAX_PAGE_SIZE || Number(raw) < min) {
 		const message = `${name} must be an integer from ${min} to ${MAX_PAGE_SIZE}`;
-		throw new HttpError(400, version === 'v3' ? v3Error('invalid_parameter', message, name) : { error: message, data: null });
+		throw new HttpError(
+			400,
+			version === 'v3'
+				? v3Error('invalid_parameter', message, name)
+				: { error: message, data: null },
+		);
 	}
 	return Number(raw) === 0 ? fallback : Number(raw);
 }
@@ -253,7 +287,11 @@ async function startStandIn(options = {}) {
 	const apiKey = options.apiKey ?? DEFAULT_API_KEY;
 	const username = options.username ?? 'stand-in-user';
 	const spaceId = 'space-0001';
-	let account = seedAccount({ seed: options.seed, assets: options.assets, folders: options.folders });
+	let account = seedAccount({
+		seed: options.seed,
+		assets: options.assets,
+		folders: options.folders,
+	});
 	/** @type {Behaviour} */
 	const behaviour = {
 		latencyMs: options.latencyMs ?? 0,
@@ -299,21 +337,35 @@ async function startStandIn(options = {}) {
 	function listAssets(query, repeatToken = false) {
 		const limit = pageSize(query, 'limit', DEFAULT_PAGE_SIZE);
 		const fileType = query.file_type;
-		if (fileType !== undefined && fileType !== '' && !FILE_TYPES.includes(/** @type {FileType} */ (fileType))) {
-			throw new HttpError(400, { error: `file_type must be one of ${FILE_TYPES.join(', ')}`, data: null });
+		if (
+			fileType !== undefined &&
+			fileType !== '' &&
+			!FILE_TYPES.includes(/** @type {FileType} */ (fileType))
+		) {
+			throw new HttpError(400, {
+				error: `file_type must be one of ${FILE_TYPES.join(', ')}`,
+				data: null,
+			});
 		}
 		const folderId = query.folder_id || undefined;
 		const fingerprint = `${fileType ?? ''}|${folderId ?? ''}`;
 		let offset = 0;
 		if (query.token !== undefined && query.token !== '') {
 			const token = decodeToken(query.token);
-			if (!token || token.q !== fingerprint) throw new HttpError(400, { error: 'invalid pagination token', data: null });
+			if (!token || token.q !== fingerprint)
+				throw new HttpError(400, { error: 'invalid pagination token', data: null });
 			offset = token.o;
 		}
-		const matching = account.assets.filter((asset) => (!fileType || asset.file_type === fileType) && (!folderId || asset.folder_id === folderId));
+		const matching = account.assets.filter(
+			(asset) =>
+				(!fileType || asset.file_type === fileType) && (!folderId || asset.folder_id === folderId),
+		);
 		const page = matching.slice(offset, offset + limit).map(present);
 		/** @type {Record<string, unknown>} */
-		const data = { assets: page, total: behaviour.totalAsString ? String(matching.length) : matching.length };
+		const data = {
+			assets: page,
+			total: behaviour.totalAsString ? String(matching.length) : matching.length,
+		};
 		if (behaviour.tokenLoop || repeatToken) {
 			data.token = query.token || encodeToken({ o: 0, q: fingerprint });
 		} else if (offset + limit < matching.length) {
@@ -332,21 +384,29 @@ async function startStandIn(options = {}) {
 	 * @param {Record<string, string>} query
 	 */
 	function listAssetsV3(query) {
-		if (!query.username) throw new HttpError(400, v3Error('invalid_parameter', 'username is required', 'username'));
+		if (!query.username)
+			throw new HttpError(400, v3Error('invalid_parameter', 'username is required', 'username'));
 		const limit = pageSize(query, 'limit', DEFAULT_PAGE_SIZE, 'v3');
 		const folderFilter = query.folder_id;
 		const fingerprint = `v3|${query.username}|${folderFilter ?? '*'}`;
 		let offset = 0;
 		if (query.token) {
 			const token = decodeToken(query.token);
-			if (!token || token.q !== fingerprint) throw new HttpError(400, v3Error('invalid_parameter', 'invalid pagination token', 'token'));
+			if (!token || token.q !== fingerprint)
+				throw new HttpError(400, v3Error('invalid_parameter', 'invalid pagination token', 'token'));
 			offset = token.o;
 		}
 		const owned = query.username === username ? account.assets : [];
-		const matching = owned.filter((asset) => folderFilter === undefined || asset.folder_id === folderFilter);
+		const matching = owned.filter(
+			(asset) => folderFilter === undefined || asset.folder_id === folderFilter,
+		);
 		const data = matching.slice(offset, offset + limit).map(v3Asset);
 		const hasMore = behaviour.tokenLoop || offset + limit < matching.length;
-		const nextToken = behaviour.tokenLoop ? encodeToken({ o: 0, q: fingerprint }) : hasMore ? encodeToken({ o: offset + limit, q: fingerprint }) : null;
+		const nextToken = behaviour.tokenLoop
+			? encodeToken({ o: 0, q: fingerprint })
+			: hasMore
+				? encodeToken({ o: offset + limit, q: fingerprint })
+				: null;
 		return { data, has_more: hasMore, next_token: nextToken };
 	}
 
@@ -388,7 +448,12 @@ async function startStandIn(options = {}) {
 			folder_id: '',
 			created_ts: Math.max((account.assets[0]?.created_ts ?? 0) + 1, Math.floor(Date.now() / 1000)),
 			url: `/files/${type}/${id}/original.${ext}`,
-			file: { size: file.size, sha256: file.sha256, contentType: file.contentType, bytes: file.bytes },
+			file: {
+				size: file.size,
+				sha256: file.sha256,
+				contentType: file.contentType,
+				bytes: file.bytes,
+			},
 		};
 		account.assets.unshift(asset);
 		return asset;
@@ -403,7 +468,8 @@ async function startStandIn(options = {}) {
 	});
 
 	/** @param {http.IncomingMessage} req @param {string} name */
-	const header = (req, name) => (typeof req.headers[name] === 'string' ? /** @type {string} */ (req.headers[name]) : undefined);
+	const header = (req, name) =>
+		typeof req.headers[name] === 'string' ? /** @type {string} */ (req.headers[name]) : undefined;
 
 	/** Reads a JSON request body (small). @param {http.IncomingMessage} req */
 	async function jsonBody(req) {
@@ -424,7 +490,11 @@ async function startStandIn(options = {}) {
 	 */
 	async function receiveMultipart(req) {
 		const boundary = boundaryOf(header(req, 'content-type') ?? '');
-		if (!boundary) throw new HttpError(400, v3Error('invalid_request', 'Expected multipart/form-data with a boundary'));
+		if (!boundary)
+			throw new HttpError(
+				400,
+				v3Error('invalid_request', 'Expected multipart/form-data with a boundary'),
+			);
 		const declared = Number(header(req, 'content-length') ?? NaN);
 		const limit = options.multipartMaxBytes ?? MULTIPART_MAX_BYTES;
 		/** @type {{ name: string, contentType: string, size: number, hash: crypto.Hash, chunks: Buffer[] } | undefined} */
@@ -437,7 +507,13 @@ async function startStandIn(options = {}) {
 					const disposition = headers['content-disposition'] ?? '';
 					current = headerParameter(disposition, 'name') ?? '';
 					if (current === 'file') {
-						file = { name: headerParameter(disposition, 'filename') ?? 'upload', contentType: (headers['content-type'] ?? '').toLowerCase(), size: 0, hash: crypto.createHash('sha256'), chunks: [] };
+						file = {
+							name: headerParameter(disposition, 'filename') ?? 'upload',
+							contentType: (headers['content-type'] ?? '').toLowerCase(),
+							size: 0,
+							hash: crypto.createHash('sha256'),
+							chunks: [],
+						};
 					}
 				},
 				data(chunk) {
@@ -456,30 +532,97 @@ async function startStandIn(options = {}) {
 		} else {
 			for await (const _chunk of req);
 		}
-		if (tooLarge) throw new HttpError(413, v3Error('file_too_large', `The file is larger than ${limit} bytes; use a direct upload`, 'file'));
-		if (!file) throw new HttpError(400, v3Error('invalid_parameter', 'The form has no file field', 'file'));
-		if (file.size === 0) throw new HttpError(400, v3Error('invalid_parameter', 'The file is empty', 'file'));
-		if (!UPLOAD_TYPES[file.contentType]) throw new HttpError(400, v3Error('unsupported_file_type', `Files of type ${file.contentType} are not supported`, 'file'));
+		if (tooLarge)
+			throw new HttpError(
+				413,
+				v3Error(
+					'file_too_large',
+					`The file is larger than ${limit} bytes; use a direct upload`,
+					'file',
+				),
+			);
+		if (!file)
+			throw new HttpError(400, v3Error('invalid_parameter', 'The form has no file field', 'file'));
+		if (file.size === 0)
+			throw new HttpError(400, v3Error('invalid_parameter', 'The file is empty', 'file'));
+		if (!UPLOAD_TYPES[file.contentType])
+			throw new HttpError(
+				400,
+				v3Error(
+					'unsupported_file_type',
+					`Files of type ${file.contentType} are not supported`,
+					'file',
+				),
+			);
 		const sha256 = file.hash.digest('hex');
-		const asset = createAsset({ name: file.name, contentType: file.contentType, size: file.size, sha256, bytes: file.size <= KEEP_UPLOADED_BYTES ? Buffer.concat(file.chunks) : undefined });
-		uploads.push({ assetId: asset.id, via: 'multipart', fileName: file.name, contentType: file.contentType, size: file.size, sha256, idempotencyKey: header(req, 'idempotency-key') });
+		const asset = createAsset({
+			name: file.name,
+			contentType: file.contentType,
+			size: file.size,
+			sha256,
+			bytes: file.size <= KEEP_UPLOADED_BYTES ? Buffer.concat(file.chunks) : undefined,
+		});
+		uploads.push({
+			assetId: asset.id,
+			via: 'multipart',
+			fileName: file.name,
+			contentType: file.contentType,
+			size: file.size,
+			sha256,
+			idempotencyKey: header(req, 'idempotency-key'),
+		});
 		return asset;
 	}
 
 	/** POST /v3/assets/direct-uploads: an upload URL on the file host, signed for one size and type. @param {http.IncomingMessage} req */
 	async function createDirectUpload(req) {
 		const body = await jsonBody(req);
-		const { filename, content_type: contentType, size_bytes: size, checksum_sha256: checksum } = body;
-		if (typeof filename !== 'string' || filename === '') throw new HttpError(400, v3Error('invalid_parameter', 'filename is required', 'filename'));
-		if (typeof contentType !== 'string' || !UPLOAD_TYPES[contentType]) throw new HttpError(400, v3Error('unsupported_file_type', `content_type ${String(contentType)} is not supported`, 'content_type'));
-		if (!Number.isInteger(size) || size < 1) throw new HttpError(400, v3Error('invalid_parameter', 'size_bytes must be a positive integer', 'size_bytes'));
+		const {
+			filename,
+			content_type: contentType,
+			size_bytes: size,
+			checksum_sha256: checksum,
+		} = body;
+		if (typeof filename !== 'string' || filename === '')
+			throw new HttpError(400, v3Error('invalid_parameter', 'filename is required', 'filename'));
+		if (typeof contentType !== 'string' || !UPLOAD_TYPES[contentType])
+			throw new HttpError(
+				400,
+				v3Error(
+					'unsupported_file_type',
+					`content_type ${String(contentType)} is not supported`,
+					'content_type',
+				),
+			);
+		if (!Number.isInteger(size) || size < 1)
+			throw new HttpError(
+				400,
+				v3Error('invalid_parameter', 'size_bytes must be a positive integer', 'size_bytes'),
+			);
 		const maxBytes = options.maxDirectUploadBytes ?? DIRECT_UPLOAD_MAX_BYTES;
-		if (size > maxBytes) throw new HttpError(413, v3Error('file_too_large', `size_bytes is over the limit of ${maxBytes}`, 'size_bytes'));
-		if (checksum !== undefined && !/^[0-9a-f]{64}$/.test(String(checksum))) throw new HttpError(400, v3Error('invalid_parameter', 'checksum_sha256 must be 64 hex digits', 'checksum_sha256'));
+		if (size > maxBytes)
+			throw new HttpError(
+				413,
+				v3Error('file_too_large', `size_bytes is over the limit of ${maxBytes}`, 'size_bytes'),
+			);
+		if (checksum !== undefined && !/^[0-9a-f]{64}$/.test(String(checksum)))
+			throw new HttpError(
+				400,
+				v3Error('invalid_parameter', 'checksum_sha256 must be 64 hex digits', 'checksum_sha256'),
+			);
 		const assetId = crypto.randomBytes(16).toString('hex');
 		const ttlMs = options.uploadUrlTtlMs ?? UPLOAD_URL_TTL_SECONDS * 1000;
 		const signature = crypto.randomBytes(12).toString('hex');
-		directUploads.set(assetId, { filename, contentType, size, checksum, signature, expiresAt: Date.now() + ttlMs, received: undefined, asset: undefined });
+		directUploads.set(assetId, {
+			filename,
+			contentType,
+			size,
+			checksum,
+			signature,
+			expiresAt: Date.now() + ttlMs,
+			received: undefined,
+			asset: undefined,
+		});
 		return {
 			asset_id: assetId,
 			upload_url: `${fileOrigin()}/uploads/${assetId}?expires=${Math.floor((Date.now() + ttlMs) / 1000)}&signature=${signature}`,
@@ -496,20 +639,43 @@ async function startStandIn(options = {}) {
 	 * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {string} path @param {Record<string, string>} query
 	 */
 	async function receiveDirectUpload(req, res, path, query) {
-		const storageError = (/** @type {number} */ status, /** @type {string} */ code, /** @type {string} */ message) => {
+		const storageError = (
+			/** @type {number} */ status,
+			/** @type {string} */ code,
+			/** @type {string} */ message,
+		) => {
 			const text = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
-			res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(text), connection: 'close' });
+			res.writeHead(status, {
+				'content-type': 'application/xml',
+				'content-length': Buffer.byteLength(text),
+				connection: 'close',
+			});
 			res.end(text);
 		};
 		const ticket = directUploads.get(decodeURIComponent(path.slice('/uploads/'.length)));
 		if (req.method !== 'PUT') return storageError(405, 'MethodNotAllowed', 'Only PUT');
-		if (!ticket || query.signature !== ticket.signature) return storageError(403, 'SignatureDoesNotMatch', 'The signature does not match');
-		if (req.headers['x-api-key'] !== undefined) return storageError(400, 'InvalidArgument', 'Unexpected x-api-key header: storage takes no API key');
-		if (Date.now() > ticket.expiresAt) return storageError(403, 'AccessDenied', 'Request has expired');
-		if (header(req, 'content-type') !== ticket.contentType || header(req, 'x-stand-in-signed-size') !== String(ticket.size)) {
-			return storageError(403, 'SignatureDoesNotMatch', 'The signed headers were not sent as given');
+		if (!ticket || query.signature !== ticket.signature)
+			return storageError(403, 'SignatureDoesNotMatch', 'The signature does not match');
+		if (req.headers['x-api-key'] !== undefined)
+			return storageError(
+				400,
+				'InvalidArgument',
+				'Unexpected x-api-key header: storage takes no API key',
+			);
+		if (Date.now() > ticket.expiresAt)
+			return storageError(403, 'AccessDenied', 'Request has expired');
+		if (
+			header(req, 'content-type') !== ticket.contentType ||
+			header(req, 'x-stand-in-signed-size') !== String(ticket.size)
+		) {
+			return storageError(
+				403,
+				'SignatureDoesNotMatch',
+				'The signed headers were not sent as given',
+			);
 		}
-		if (Number(header(req, 'content-length')) !== ticket.size) return storageError(400, 'InvalidRequest', `Content-Length must be ${ticket.size}`);
+		if (Number(header(req, 'content-length')) !== ticket.size)
+			return storageError(400, 'InvalidRequest', `Content-Length must be ${ticket.size}`);
 		const hash = crypto.createHash('sha256');
 		/** @type {Buffer[]} */
 		const chunks = [];
@@ -520,9 +686,19 @@ async function startStandIn(options = {}) {
 			if (ticket.size <= KEEP_UPLOADED_BYTES) chunks.push(chunk);
 		}
 		const sha256 = hash.digest('hex');
-		if (size !== ticket.size) return storageError(400, 'IncompleteBody', 'The body is shorter than Content-Length');
-		if (ticket.checksum !== undefined && ticket.checksum !== sha256) return storageError(400, 'BadDigest', 'The SHA-256 you specified did not match what we received');
-		ticket.received = { sha256, bytes: chunks.length ? Buffer.concat(chunks) : undefined, idempotencyKey: undefined };
+		if (size !== ticket.size)
+			return storageError(400, 'IncompleteBody', 'The body is shorter than Content-Length');
+		if (ticket.checksum !== undefined && ticket.checksum !== sha256)
+			return storageError(
+				400,
+				'BadDigest',
+				'The SHA-256 you specified did not match what we received',
+			);
+		ticket.received = {
+			sha256,
+			bytes: chunks.length ? Buffer.concat(chunks) : undefined,
+			idempotencyKey: undefined,
+		};
 		res.writeHead(200, { 'content-length': 0 });
 		return res.end();
 	}
@@ -531,15 +707,44 @@ async function startStandIn(options = {}) {
 	async function completeDirectUpload(req, assetId) {
 		const body = await jsonBody(req);
 		const ticket = directUploads.get(assetId);
-		if (!ticket) throw new HttpError(404, v3Error('not_found', `No direct upload ${assetId}`, 'asset_id'));
+		if (!ticket)
+			throw new HttpError(404, v3Error('not_found', `No direct upload ${assetId}`, 'asset_id'));
 		if (!ticket.asset) {
-			if (!ticket.received) throw new HttpError(409, v3Error('upload_incomplete', 'The file has not been uploaded to upload_url'));
+			if (!ticket.received)
+				throw new HttpError(
+					409,
+					v3Error('upload_incomplete', 'The file has not been uploaded to upload_url'),
+				);
 			if (body.checksum_sha256 !== undefined && body.checksum_sha256 !== ticket.received.sha256) {
-				throw new HttpError(400, v3Error('checksum_mismatch', 'checksum_sha256 does not match the uploaded file', 'checksum_sha256'));
+				throw new HttpError(
+					400,
+					v3Error(
+						'checksum_mismatch',
+						'checksum_sha256 does not match the uploaded file',
+						'checksum_sha256',
+					),
+				);
 			}
-			const asset = createAsset({ name: ticket.filename, contentType: ticket.contentType, size: ticket.size, sha256: ticket.received.sha256, bytes: ticket.received.bytes }, assetId);
+			const asset = createAsset(
+				{
+					name: ticket.filename,
+					contentType: ticket.contentType,
+					size: ticket.size,
+					sha256: ticket.received.sha256,
+					bytes: ticket.received.bytes,
+				},
+				assetId,
+			);
 			ticket.asset = asset;
-			uploads.push({ assetId: asset.id, via: 'direct', fileName: ticket.filename, contentType: ticket.contentType, size: ticket.size, sha256: ticket.received.sha256, idempotencyKey: header(req, 'idempotency-key') });
+			uploads.push({
+				assetId: asset.id,
+				via: 'direct',
+				fileName: ticket.filename,
+				contentType: ticket.contentType,
+				size: ticket.size,
+				sha256: ticket.received.sha256,
+				idempotencyKey: header(req, 'idempotency-key'),
+			});
 		}
 		return { ...uploadedAnswer(ticket.asset), status: 'completed' };
 	}
@@ -552,7 +757,10 @@ async function startStandIn(options = {}) {
 	 */
 	async function assetWrite(req, path) {
 		const one = /^\/v3\/assets\/([^/]+)(\/complete)?$/.exec(path);
-		const isWrite = (req.method === 'POST' && (path === '/v3/assets' || path === '/v3/assets/direct-uploads' || (one && one[2]))) || (req.method === 'DELETE' && one && !one[2]);
+		const isWrite =
+			(req.method === 'POST' &&
+				(path === '/v3/assets' || path === '/v3/assets/direct-uploads' || (one && one[2]))) ||
+			(req.method === 'DELETE' && one && !one[2]);
 		if (!isWrite) return undefined;
 		const key = header(req, 'idempotency-key');
 		const replayKey = key === undefined ? undefined : `${path}|${key}`;
@@ -574,7 +782,15 @@ async function startStandIn(options = {}) {
 			} else if (path === '/v3/assets/direct-uploads') {
 				answer = { status: 200, body: { data: await createDirectUpload(req) } };
 			} else {
-				answer = { status: 200, body: { data: await completeDirectUpload(req, decodeURIComponent(/** @type {RegExpExecArray} */ (one)[1])) } };
+				answer = {
+					status: 200,
+					body: {
+						data: await completeDirectUpload(
+							req,
+							decodeURIComponent(/** @type {RegExpExecArray} */ (one)[1]),
+						),
+					},
+				};
 			}
 		} catch (error) {
 			if (!(error instanceof HttpError)) throw error;
@@ -595,12 +811,19 @@ async function startStandIn(options = {}) {
 		let offset = 0;
 		if (query.token) {
 			const token = decodeToken(query.token);
-			if (!token || token.q !== fingerprint) throw new HttpError(400, { error: 'invalid pagination token', data: null });
+			if (!token || token.q !== fingerprint)
+				throw new HttpError(400, { error: 'invalid pagination token', data: null });
 			offset = token.o;
 		}
-		const matching = account.folders.filter((folder) => folder.is_trash === trash && folder.parent_id === parent && folder.name.toLowerCase().includes(nameFilter));
+		const matching = account.folders.filter(
+			(folder) =>
+				folder.is_trash === trash &&
+				folder.parent_id === parent &&
+				folder.name.toLowerCase().includes(nameFilter),
+		);
 		const folders = matching.slice(offset, offset + limit);
-		const token = offset + limit < matching.length ? encodeToken({ o: offset + limit, q: fingerprint }) : null;
+		const token =
+			offset + limit < matching.length ? encodeToken({ o: offset + limit, q: fingerprint }) : null;
 		return { error: null, data: { folders, token } };
 	}
 
@@ -613,12 +836,18 @@ async function startStandIn(options = {}) {
 		const asset = account.assets.find((a) => a.url === path);
 		if (!asset) return sendJson(res, 404, { error: 'not found' });
 		if (asset.file?.bytes) {
-			res.writeHead(200, { 'content-type': asset.file.contentType, 'content-length': asset.file.bytes.length });
+			res.writeHead(200, {
+				'content-type': asset.file.contentType,
+				'content-length': asset.file.bytes.length,
+			});
 			return res.end(asset.file.bytes);
 		}
 		const size = asset.file?.size ?? options.fileSizeBytes ?? 64;
 		const ext = path.split('.').pop() ?? '';
-		res.writeHead(200, { 'content-type': MIME_TYPES[ext] ?? 'application/octet-stream', 'content-length': size });
+		res.writeHead(200, {
+			'content-type': MIME_TYPES[ext] ?? 'application/octet-stream',
+			'content-length': size,
+		});
 		const chunk = Buffer.alloc(Math.min(size, 64 * 1024), `${asset.id}\n`);
 		let left = size;
 		const pump = () => {
@@ -637,7 +866,13 @@ async function startStandIn(options = {}) {
 	function nextFault(path, method) {
 		const count = (countByPath.get(path) ?? 0) + 1;
 		countByPath.set(path, count);
-		const fault = faults.find((f) => (f.path === undefined || f.path === path) && (f.method === undefined || f.method === method) && count >= f.from && f.left > 0);
+		const fault = faults.find(
+			(f) =>
+				(f.path === undefined || f.path === path) &&
+				(f.method === undefined || f.method === method) &&
+				count >= f.from &&
+				f.left > 0,
+		);
 		if (fault) fault.left -= 1;
 		return fault;
 	}
@@ -648,7 +883,11 @@ async function startStandIn(options = {}) {
 	 */
 	function sendJson(res, status, body, headers = {}) {
 		const text = JSON.stringify(body);
-		res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+		res.writeHead(status, {
+			'content-type': 'application/json',
+			'content-length': Buffer.byteLength(text),
+			...headers,
+		});
 		res.end(text);
 	}
 
@@ -672,8 +911,9 @@ async function startStandIn(options = {}) {
 		}
 		const fault = nextFault(path, req.method ?? 'GET');
 		// A fault answers before the body is read: read it first, so the client can send it whole.
-		if (fault && fault.kind !== 'slow' && fault.kind !== 'dropAnswer' && fault.kind !== 'reset') for await (const _chunk of req);
-		const delay = behaviour.latencyMs + (fault?.kind === 'slow' ? fault.delayMs ?? 5000 : 0);
+		if (fault && fault.kind !== 'slow' && fault.kind !== 'dropAnswer' && fault.kind !== 'reset')
+			for await (const _chunk of req);
+		const delay = behaviour.latencyMs + (fault?.kind === 'slow' ? (fault.delayMs ?? 5000) : 0);
 		if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
 		if (res.destroyed) return undefined;
 
@@ -683,8 +923,28 @@ async function startStandIn(options = {}) {
 			const extra = fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {};
 			switch (fault.kind) {
 				case 'status':
-					if (v3) return sendJson(res, fault.status ?? 500, v3Error(fault.status === 401 ? 'unauthorized' : fault.status === 429 ? 'rate_limit_exceeded' : 'server_error', message), extra);
-					return sendJson(res, fault.status ?? 500, fault.status === 401 ? { code: 400112, message: 'Unauthorized' } : { error: message, data: null }, extra);
+					if (v3)
+						return sendJson(
+							res,
+							fault.status ?? 500,
+							v3Error(
+								fault.status === 401
+									? 'unauthorized'
+									: fault.status === 429
+										? 'rate_limit_exceeded'
+										: 'server_error',
+								message,
+							),
+							extra,
+						);
+					return sendJson(
+						res,
+						fault.status ?? 500,
+						fault.status === 401
+							? { code: 400112, message: 'Unauthorized' }
+							: { error: message, data: null },
+						extra,
+					);
 				case 'reset':
 					record.status = 0;
 					return req.socket.destroy();
@@ -702,7 +962,11 @@ async function startStandIn(options = {}) {
 					res.writeHead(200, { 'content-type': 'text/plain' });
 					return res.end('OK');
 				case 'errorBody':
-					return sendJson(res, 200, v3 ? v3Error('server_error', message) : { error: message, data: null });
+					return sendJson(
+						res,
+						200,
+						v3 ? v3Error('server_error', message) : { error: message, data: null },
+					);
 				case 'noData':
 					return sendJson(res, 200, { error: null });
 				case 'repeatToken':
@@ -735,7 +999,14 @@ async function startStandIn(options = {}) {
 		if (key !== apiKey) {
 			for await (const _chunk of req);
 			return v3
-				? sendJson(res, 401, { error: { code: 'unauthorized', message: 'Invalid or missing API key', param: null, doc_url: null } })
+				? sendJson(res, 401, {
+						error: {
+							code: 'unauthorized',
+							message: 'Invalid or missing API key',
+							param: null,
+							doc_url: null,
+						},
+					})
 				: sendJson(res, 401, { code: 400112, message: 'Unauthorized' });
 		}
 		try {
@@ -745,21 +1016,38 @@ async function startStandIn(options = {}) {
 				if (record.dropped) return req.socket.destroy();
 				return sendJson(res, write.status, write.body);
 			}
-			if (req.method !== 'GET') return sendJson(res, 405, v3 ? v3Error('method_not_allowed', `${req.method} ${path} is not served`) : { error: `${req.method} is not served by the stand-in`, data: null });
+			if (req.method !== 'GET')
+				return sendJson(
+					res,
+					405,
+					v3
+						? v3Error('method_not_allowed', `${req.method} ${path} is not served`)
+						: { error: `${req.method} is not served by the stand-in`, data: null },
+				);
 			if (path === '/v1/asset/list') return sendJson(res, 200, listAssets(query));
 			if (path === '/v1/folders') return sendJson(res, 200, listFolders(query));
 			if (path === '/v3/assets') return sendJson(res, 200, listAssetsV3(query));
 			const one = /^\/v3\/assets\/([^/]+)$/.exec(path);
 			if (one) return sendJson(res, 200, { data: v3Asset(findAsset(decodeURIComponent(one[1]))) });
 			if (path === '/v3/users/me') {
-				return sendJson(res, 200, { data: { username, email: `${username}@example.com`, first_name: 'Stand', last_name: 'In', billing_type: 'api' } });
+				return sendJson(res, 200, {
+					data: {
+						username,
+						email: `${username}@example.com`,
+						first_name: 'Stand',
+						last_name: 'In',
+						billing_type: 'api',
+					},
+				});
 			}
 		} catch (error) {
 			if (error instanceof HttpError) return sendJson(res, error.status, error.body);
 			throw error;
 		}
 		return v3
-			? sendJson(res, 404, { error: { code: 'not_found', message: `No route ${path}`, param: null, doc_url: null } })
+			? sendJson(res, 404, {
+					error: { code: 'not_found', message: `No route ${path}`, param: null, doc_url: null },
+				})
 			: sendJson(res, 404, { error: `No route ${path}`, data: null });
 	}
 
@@ -770,7 +1058,10 @@ async function startStandIn(options = {}) {
 			path: '',
 			query: {},
 			apiKey: typeof req.headers['x-api-key'] === 'string' ? req.headers['x-api-key'] : undefined,
-			idempotencyKey: typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : undefined,
+			idempotencyKey:
+				typeof req.headers['idempotency-key'] === 'string'
+					? req.headers['idempotency-key']
+					: undefined,
 			host: req.headers.host,
 			status: 0,
 			at: Date.now() - startedAt,
@@ -808,7 +1099,9 @@ async function startStandIn(options = {}) {
 		await new Promise((resolve) => server.close(() => resolve(undefined)));
 	};
 	// A stand-in never outlives its purpose: it stops by itself after lifetimeMs (if set).
-	const lifetime = options.lifetimeMs ? setTimeout(() => void close(), options.lifetimeMs) : undefined;
+	const lifetime = options.lifetimeMs
+		? setTimeout(() => void close(), options.lifetimeMs)
+		: undefined;
 	lifetime?.unref();
 
 	return {
@@ -839,7 +1132,7 @@ async function startStandIn(options = {}) {
 		},
 		/** @param {Fault} fault */
 		addFault(fault) {
-			const seen = fault.path ? countByPath.get(fault.path) ?? 0 : 0;
+			const seen = fault.path ? (countByPath.get(fault.path) ?? 0) : 0;
 			faults.push({ ...fault, from: fault.at ?? seen + 1, left: fault.times ?? 1 });
 		},
 		/** @param {Partial<Behaviour>} changes */
@@ -852,7 +1145,10 @@ async function startStandIn(options = {}) {
 		 */
 		addAsset(fields = {}) {
 			const newest = account.assets[0]?.created_ts ?? 1_795_000_000;
-			const id = `new${String(account.assets.length).padStart(6, '0')}${Math.random().toString(16).slice(2, 12).padEnd(10, '0')}`.slice(0, 32).padEnd(32, '0');
+			const id =
+				`new${String(account.assets.length).padStart(6, '0')}${Math.random().toString(16).slice(2, 12).padEnd(10, '0')}`
+					.slice(0, 32)
+					.padEnd(32, '0');
 			const type = fields.file_type ?? 'image';
 			/** @type {Asset} */
 			const asset = {
@@ -873,7 +1169,14 @@ async function startStandIn(options = {}) {
 		 */
 		addFolder(fields) {
 			/** @type {Folder} */
-			const folder = { id: crypto.randomBytes(16).toString('hex'), name: fields.name, parent_id: fields.parent_id ?? null, project_type: 'asset', created_ts: Math.floor(Date.now() / 1000), is_trash: false };
+			const folder = {
+				id: crypto.randomBytes(16).toString('hex'),
+				name: fields.name,
+				parent_id: fields.parent_id ?? null,
+				project_type: 'asset',
+				created_ts: Math.floor(Date.now() / 1000),
+				is_trash: false,
+			};
 			account.folders.push(folder);
 			return folder;
 		},
@@ -890,7 +1193,12 @@ async function startStandIn(options = {}) {
 			idempotent.clear();
 			countByPath.clear();
 			fileStats.maxInFlight = fileStats.inFlight;
-			Object.assign(behaviour, { latencyMs: options.latencyMs ?? 0, endToken: options.endToken ?? 'null', totalAsString: options.totalAsString ?? false, tokenLoop: options.tokenLoop ?? false });
+			Object.assign(behaviour, {
+				latencyMs: options.latencyMs ?? 0,
+				endToken: options.endToken ?? 'null',
+				totalAsString: options.totalAsString ?? false,
+				tokenLoop: options.tokenLoop ?? false,
+			});
 		},
 		close,
 	};
@@ -903,7 +1211,8 @@ function parseArgs(argv) {
 	for (let i = 0; i < argv.length; i++) {
 		const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
 		if (!match) throw new Error(`Unknown argument ${argv[i]}`);
-		args[match[1]] = match[2] ?? (argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : 'true');
+		args[match[1]] =
+			match[2] ?? (argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : 'true');
 	}
 	return args;
 }
@@ -911,7 +1220,9 @@ function parseArgs(argv) {
 if (require.main === module) {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.help) {
-		console.log('Usage: node test/stand-in/heygen-stand-in.js [--port N] [--api-key KEY] [--assets N] [--folders N] [--seed N] [--latency MS] [--file-size BYTES] [--end-token null|empty|absent] [--total-as-string] [--lifetime-seconds N]');
+		console.log(
+			'Usage: node test/stand-in/heygen-stand-in.js [--port N] [--api-key KEY] [--assets N] [--folders N] [--seed N] [--latency MS] [--file-size BYTES] [--end-token null|empty|absent] [--total-as-string] [--lifetime-seconds N]',
+		);
 		process.exit(0);
 	}
 	startStandIn({
@@ -925,15 +1236,32 @@ if (require.main === module) {
 		endToken: /** @type {Behaviour['endToken']} */ (args['end-token'] ?? 'null'),
 		totalAsString: args['total-as-string'] === 'true',
 		lifetimeMs: args['lifetime-seconds'] ? Number(args['lifetime-seconds']) * 1000 : undefined,
-	}).then((standIn) => {
-		console.log(JSON.stringify({ url: standIn.url, apiKey: standIn.apiKey, assets: standIn.assets.length, folders: standIn.folders.length }));
-		const stop = () => void standIn.close().then(() => process.exit(0));
-		process.on('SIGINT', stop);
-		process.on('SIGTERM', stop);
-	}, (error) => {
-		console.error(`stand-in: ${error.message}`);
-		process.exit(1);
-	});
+	}).then(
+		(standIn) => {
+			console.log(
+				JSON.stringify({
+					url: standIn.url,
+					apiKey: standIn.apiKey,
+					assets: standIn.assets.length,
+					folders: standIn.folders.length,
+				}),
+			);
+			const stop = () => void standIn.close().then(() => process.exit(0));
+			process.on('SIGINT', stop);
+			process.on('SIGTERM', stop);
+		},
+		(error) => {
+			console.error(`stand-in: ${error.message}`);
+			process.exit(1);
+		},
+	);
 }
 
-module.exports = { startStandIn, seedAccount, DEFAULT_API_KEY, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, MULTIPART_MAX_BYTES };
+module.exports = {
+	startStandIn,
+	seedAccount,
+	DEFAULT_API_KEY,
+	MAX_PAGE_SIZE,
+	DEFAULT_PAGE_SIZE,
+	MULTIPART_MAX_BYTES,
+};

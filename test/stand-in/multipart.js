@@ -15,7 +15,7 @@
 /** @param {string} contentType @returns {string | undefined} */
 function boundaryOf(contentType) {
 	const match = /^multipart\/form-data;.*\bboundary=(?:"([^"]+)"|([^\s;]+))/i.exec(contentType);
-	return match ? match[1] ?? match[2] : undefined;
+	return match ? (match[1] ?? match[2]) : undefined;
 }
 
 /** @param {string} text */
@@ -24,14 +24,17 @@ function parseHeaders(text) {
 	const headers = {};
 	for (const line of text.split('\r\n')) {
 		const colon = line.indexOf(':');
-		if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+		if (colon > 0)
+			headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
 	}
 	return headers;
 }
 
 /** The value of one parameter of a header such as Content-Disposition. @param {string} header @param {string} name */
 function headerParameter(header, name) {
-	const match = new RegExp(`;\\s*${name}="([^"]*)"`, 'i').exec(header) ?? new RegExp(`;\\s*${name}=([^;\\s]+)`, 'i').exec(header);
+	const match =
+		new RegExp(`;\\s*${name}="([^"]*)"`, 'i').exec(header) ??
+		new RegExp(`;\\s*${name}=([^;\\s]+)`, 'i').exec(header);
 	return match?.[1];
 }
 

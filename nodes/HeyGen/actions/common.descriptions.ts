@@ -14,7 +14,11 @@ export function showFor(show: { resource?: string[]; operation?: string[] }) {
 }
 
 const apiVersionOptions = [
-	{ name: 'V1 — List Assets', value: 'v1', description: 'GET /v1/asset/list (HeyGen is retiring it)' },
+	{
+		name: 'V1 — List Assets',
+		value: 'v1',
+		description: 'GET /v1/asset/list (HeyGen is retiring it)',
+	},
 	{ name: 'V3 — Assets', value: 'v3', description: 'GET /v3/assets (beta at HeyGen)' },
 ];
 
@@ -49,7 +53,11 @@ export const apiVersionProperties: INodeProperties[] = [
 ];
 
 /** A folder, picked from HeyGen's folder list or given by ID. */
-export function folderLocator(displayName: string, name: string, description: string): INodeProperties {
+export function folderLocator(
+	displayName: string,
+	name: string,
+	description: string,
+): INodeProperties {
 	return {
 		displayName,
 		name,
@@ -85,23 +93,30 @@ export function folderLocator(displayName: string, name: string, description: st
 
 /** A Filters collection of these options. */
 export function filtersCollection(options: INodeProperties[]): INodeProperties {
-	return { displayName: 'Filters', name: 'filters', type: 'collection', placeholder: 'Add Filter', default: {}, options };
+	return {
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options,
+	};
 }
 
 /** The asset filters of Get Many and the trigger. */
 export const assetFiltersProperty: INodeProperties = filtersCollection([
-		{
-			displayName: 'File Type',
-			name: 'fileType',
-			type: 'options',
-			default: 'image',
-			description: 'Only assets of this type (on v3, HeyGen has no such filter: the node applies it)',
-			options: [
-				{ name: 'Audio', value: 'audio' },
-				{ name: 'Image', value: 'image' },
-				{ name: 'Video', value: 'video' },
-			],
-		},
+	{
+		displayName: 'File Type',
+		name: 'fileType',
+		type: 'options',
+		default: 'image',
+		description: 'Only assets of this type (on v3, HeyGen has no such filter: the node applies it)',
+		options: [
+			{ name: 'Audio', value: 'audio' },
+			{ name: 'Image', value: 'image' },
+			{ name: 'Video', value: 'video' },
+		],
+	},
 	folderLocator('Folder', 'folderId', 'Only assets in this HeyGen folder'),
 ]);
 
@@ -192,7 +207,11 @@ export function downloadProperties(options: { many: boolean }): INodeProperties[
 			type: 'number',
 			// n8n's lint rule wants a literal: it is DOWNLOAD_CONCURRENCY.default (a unit test holds them together).
 			default: 4,
-			typeOptions: { minValue: DOWNLOAD_CONCURRENCY.min, maxValue: DOWNLOAD_CONCURRENCY.max, numberPrecision: 0 },
+			typeOptions: {
+				minValue: DOWNLOAD_CONCURRENCY.min,
+				maxValue: DOWNLOAD_CONCURRENCY.max,
+				numberPrecision: 0,
+			},
 			description: 'How many files to download at once',
 			displayOptions: { show: { download: [true] } },
 		});

@@ -5,8 +5,19 @@
 import type { IDataObject, IExecuteFunctions, INode, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { type ApiVersion, type AssetFilters, FILE_TYPES, type FileType, type ListingOptions } from '../transport';
-import { DEFAULT_API_VERSION, DEFAULT_BINARY_PROPERTY, DEFAULT_LIMIT, DOWNLOAD_CONCURRENCY } from './constants';
+import {
+	type ApiVersion,
+	type AssetFilters,
+	FILE_TYPES,
+	type FileType,
+	type ListingOptions,
+} from '../transport';
+import {
+	DEFAULT_API_VERSION,
+	DEFAULT_BINARY_PROPERTY,
+	DEFAULT_LIMIT,
+	DOWNLOAD_CONCURRENCY,
+} from './constants';
 
 /** Reads one parameter, for an input item in the node or for the trigger. */
 export interface Parameters {
@@ -20,7 +31,12 @@ export function itemParameters(context: IExecuteFunctions, itemIndex: number): P
 		node: context.getNode(),
 		itemIndex,
 		get: (name, fallback, extractValue) =>
-			context.getNodeParameter(name, itemIndex, fallback, extractValue ? { extractValue } : undefined),
+			context.getNodeParameter(
+				name,
+				itemIndex,
+				fallback,
+				extractValue ? { extractValue } : undefined,
+			),
 	};
 }
 
@@ -33,7 +49,10 @@ export function pollParameters(context: IPollFunctions): Parameters {
 }
 
 function fail(parameters: Parameters, message: string, description?: string): never {
-	throw new NodeOperationError(parameters.node, message, { itemIndex: parameters.itemIndex, description });
+	throw new NodeOperationError(parameters.node, message, {
+		itemIndex: parameters.itemIndex,
+		description,
+	});
 }
 
 const ID_PATTERN = /^[^\s/?#]+$/;
@@ -43,13 +62,18 @@ function checkId(parameters: Parameters, value: unknown, what: string): string |
 	const id = value === undefined || value === null ? '' : String(value).trim();
 	if (id === '') return undefined;
 	if (!ID_PATTERN.test(id)) {
-		fail(parameters, `${what} ID "${id}" is not a HeyGen ${what.toLowerCase()} ID`, `A ${what.toLowerCase()} ID has no spaces, slashes, "?" or "#". Pick the ${what.toLowerCase()} from the list, or copy its ID from HeyGen.`);
+		fail(
+			parameters,
+			`${what} ID "${id}" is not a HeyGen ${what.toLowerCase()} ID`,
+			`A ${what.toLowerCase()} ID has no spaces, slashes, "?" or "#". Pick the ${what.toLowerCase()} from the list, or copy its ID from HeyGen.`,
+		);
 	}
 	return id;
 }
 
 export function readApiVersion(parameters: Parameters): ApiVersion {
-	const fallback = parameters.node.typeVersion >= 2 ? DEFAULT_API_VERSION[2] : DEFAULT_API_VERSION[1];
+	const fallback =
+		parameters.node.typeVersion >= 2 ? DEFAULT_API_VERSION[2] : DEFAULT_API_VERSION[1];
 	const value = parameters.get('apiVersion', fallback);
 	if (value === 'v1' || value === 'v3') return value;
 	return fail(parameters, `API Version must be v1 or v3, not "${String(value)}"`);
@@ -77,7 +101,8 @@ function readAssetFilters(parameters: Parameters): AssetFilters {
 export function readListingOptions(parameters: Parameters): ListingOptions {
 	const apiVersion = readApiVersion(parameters);
 	const options: ListingOptions = { apiVersion, ...readAssetFilters(parameters) };
-	if (apiVersion === 'v3') options.ownerUsername = String(parameters.get('ownerUsername', '') ?? '');
+	if (apiVersion === 'v3')
+		options.ownerUsername = String(parameters.get('ownerUsername', '') ?? '');
 	return options;
 }
 
@@ -89,7 +114,11 @@ export function readLimit(parameters: Parameters): number | undefined {
 	const raw = parameters.get('limit', DEFAULT_LIMIT);
 	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
 	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-		fail(parameters, `Limit must be a whole number of at least 1, not ${JSON.stringify(raw)}`, 'Set Limit to how many items to return, or turn on Return All.');
+		fail(
+			parameters,
+			`Limit must be a whole number of at least 1, not ${JSON.stringify(raw)}`,
+			'Set Limit to how many items to return, or turn on Return All.',
+		);
 	}
 	return value;
 }
@@ -97,7 +126,8 @@ export function readLimit(parameters: Parameters): number | undefined {
 /** A binary field's name, from `name` (Put Output File in Field, Input Binary Field). */
 export function readBinaryPropertyName(parameters: Parameters, label: string): string {
 	const value = String(parameters.get('binaryPropertyName', DEFAULT_BINARY_PROPERTY) ?? '').trim();
-	if (value === '') fail(parameters, `${label} must name a binary field, e.g. "${DEFAULT_BINARY_PROPERTY}"`);
+	if (value === '')
+		fail(parameters, `${label} must name a binary field, e.g. "${DEFAULT_BINARY_PROPERTY}"`);
 	return value;
 }
 
@@ -113,8 +143,16 @@ export function readDownload(parameters: Parameters, many: boolean): DownloadOpt
 	if (!many) return { binaryPropertyName, concurrency: 1 };
 	const concurrency = parameters.get('downloadConcurrency', DOWNLOAD_CONCURRENCY.default);
 	const { min, max } = DOWNLOAD_CONCURRENCY;
-	if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < min || concurrency > max) {
-		fail(parameters, `Parallel Downloads must be a whole number from ${min} to ${max}, not ${JSON.stringify(concurrency)}`);
+	if (
+		typeof concurrency !== 'number' ||
+		!Number.isInteger(concurrency) ||
+		concurrency < min ||
+		concurrency > max
+	) {
+		fail(
+			parameters,
+			`Parallel Downloads must be a whole number from ${min} to ${max}, not ${JSON.stringify(concurrency)}`,
+		);
 	}
 	return { binaryPropertyName, concurrency };
 }
@@ -122,7 +160,8 @@ export function readDownload(parameters: Parameters, many: boolean): DownloadOpt
 /** The asset an operation acts on (required). */
 export function readAssetId(parameters: Parameters): string {
 	const assetId = checkId(parameters, parameters.get('assetId', '', true), 'Asset');
-	if (!assetId) fail(parameters, 'Asset must be set', 'Pick the asset from the list, or give its ID.');
+	if (!assetId)
+		fail(parameters, 'Asset must be set', 'Pick the asset from the list, or give its ID.');
 	return assetId;
 }
 

@@ -16,12 +16,18 @@ const OPERATIONS: { [R in HeyGenResource]: Record<HeyGenNodeType[R], { execute: 
 function operationFor(context: IExecuteFunctions, itemIndex: number): Operation {
 	const resource = String(context.getNodeParameter('resource', itemIndex));
 	const operation = String(context.getNodeParameter('operation', itemIndex));
-	const operations: Record<string, { execute: Operation }> | undefined = OPERATIONS[resource as HeyGenResource];
-	const found = operations && Object.hasOwn(operations, operation) ? operations[operation] : undefined;
+	const operations: Record<string, { execute: Operation }> | undefined =
+		OPERATIONS[resource as HeyGenResource];
+	const found =
+		operations && Object.hasOwn(operations, operation) ? operations[operation] : undefined;
 	if (!found) {
-		throw new NodeOperationError(context.getNode(), `The operation "${operation}" on "${resource}" is not supported`, {
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`The operation "${operation}" on "${resource}" is not supported`,
+			{
+				itemIndex,
+			},
+		);
 	}
 	return found.execute;
 }
@@ -35,7 +41,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			returnData.push(...(await operationFor(this, itemIndex).call(this, itemIndex)));
 		} catch (error) {
 			if (this.continueOnFail()) {
-				returnData.push({ json: { error: (error as Error).message }, pairedItem: { item: itemIndex } });
+				returnData.push({
+					json: { error: (error as Error).message },
+					pairedItem: { item: itemIndex },
+				});
 				continue;
 			}
 			throw asNodeError(this.getNode(), error, itemIndex);

@@ -2,7 +2,8 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from '
 
 import { folderPage, MAX_PAGE_SIZE, ownerUsername, v3AssetPage } from '../transport';
 
-const nameOf = (item: IDataObject) => (typeof item.name === 'string' && item.name !== '' ? item.name : String(item.id));
+const nameOf = (item: IDataObject) =>
+	typeof item.name === 'string' && item.name !== '' ? item.name : String(item.id);
 
 /** Folders for the folder pickers, searched by name with HeyGen's List Folders, a page at a time. */
 export async function searchFolders(
@@ -10,7 +11,12 @@ export async function searchFolders(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const page = await folderPage.call(this, { name: filter || undefined }, paginationToken || undefined, MAX_PAGE_SIZE);
+	const page = await folderPage.call(
+		this,
+		{ name: filter || undefined },
+		paginationToken || undefined,
+		MAX_PAGE_SIZE,
+	);
 	return {
 		results: page.items.map((folder) => ({ name: nameOf(folder), value: String(folder.id) })),
 		paginationToken: page.next !== paginationToken ? page.next : undefined,
@@ -26,14 +32,20 @@ export async function searchAssets(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const qs: IDataObject = { limit: MAX_PAGE_SIZE, username: await ownerUsername.call(this, undefined) };
+	const qs: IDataObject = {
+		limit: MAX_PAGE_SIZE,
+		username: await ownerUsername.call(this, undefined),
+	};
 	if (paginationToken) qs.token = paginationToken;
 	const page = await v3AssetPage.call(this, qs, 0);
 	const needle = filter?.trim().toLowerCase() ?? '';
 	return {
 		results: page.items
 			.filter((asset) => needle === '' || nameOf(asset).toLowerCase().includes(needle))
-			.map((asset) => ({ name: `${nameOf(asset)} (${String(asset.file_type)})`, value: String(asset.id) })),
+			.map((asset) => ({
+				name: `${nameOf(asset)} (${String(asset.file_type)})`,
+				value: String(asset.id),
+			})),
 		paginationToken: page.next !== paginationToken ? page.next : undefined,
 	};
 }

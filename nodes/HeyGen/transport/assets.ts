@@ -43,7 +43,11 @@ export function v3AssetToV1(asset: IDataObject): IDataObject {
 }
 
 /** The owner whose assets v3 lists: the one given, or the API key's own user. */
-export async function ownerUsername(this: HeyGenContext, given: string | undefined, itemIndex?: number) {
+export async function ownerUsername(
+	this: HeyGenContext,
+	given: string | undefined,
+	itemIndex?: number,
+) {
 	const trimmed = given?.trim();
 	if (trimmed) return trimmed;
 	return await oncePerRun(usernameByRun, this, async () => {
@@ -66,7 +70,12 @@ function isEnd(token: unknown) {
 	return token === null || token === undefined || token === '';
 }
 
-function unexpected(context: HeyGenContext, message: string, description: string, itemIndex?: number) {
+function unexpected(
+	context: HeyGenContext,
+	message: string,
+	description: string,
+	itemIndex?: number,
+) {
 	return heyGenContractError(context.getNode(), message, description, 200, itemIndex);
 }
 
@@ -81,12 +90,25 @@ async function v1AssetPage(
 	const body = await heyGenApiRequest.call(this, { endpoint, qs, itemIndex });
 	const data = body.data as IDataObject | null | undefined;
 	if (data === null || typeof data !== 'object' || !Array.isArray(data.assets)) {
-		throw unexpected(this, 'HeyGen returned an unexpected response', `GET ${endpoint} answered without data.assets; ${keptSoFar} assets had been read before it.`, itemIndex);
+		throw unexpected(
+			this,
+			'HeyGen returned an unexpected response',
+			`GET ${endpoint} answered without data.assets; ${keptSoFar} assets had been read before it.`,
+			itemIndex,
+		);
 	}
 	if (!isEnd(data.token) && typeof data.token !== 'string') {
-		throw unexpected(this, 'HeyGen returned an unexpected page token', `GET ${endpoint} answered with a token of type ${typeof data.token}.`, itemIndex);
+		throw unexpected(
+			this,
+			'HeyGen returned an unexpected page token',
+			`GET ${endpoint} answered with a token of type ${typeof data.token}.`,
+			itemIndex,
+		);
 	}
-	return { items: data.assets as IDataObject[], next: isEnd(data.token) ? undefined : (data.token as string) };
+	return {
+		items: data.assets as IDataObject[],
+		next: isEnd(data.token) ? undefined : (data.token as string),
+	};
 }
 
 /** One page of v3 /v3/assets, in the node's output shape. */
@@ -99,10 +121,20 @@ export async function v3AssetPage(
 	const endpoint = ENDPOINTS.v3;
 	const body = await heyGenApiRequest.call(this, { endpoint, qs, itemIndex });
 	if (!Array.isArray(body.data)) {
-		throw unexpected(this, 'HeyGen returned an unexpected response', `GET ${endpoint} answered without a data list; ${keptSoFar} assets had been read before it.`, itemIndex);
+		throw unexpected(
+			this,
+			'HeyGen returned an unexpected response',
+			`GET ${endpoint} answered without a data list; ${keptSoFar} assets had been read before it.`,
+			itemIndex,
+		);
 	}
 	if (body.has_more === true && (isEnd(body.next_token) || typeof body.next_token !== 'string')) {
-		throw unexpected(this, 'HeyGen returned an unexpected page token', `GET ${endpoint} said has_more without a next_token.`, itemIndex);
+		throw unexpected(
+			this,
+			'HeyGen returned an unexpected page token',
+			`GET ${endpoint} said has_more without a next_token.`,
+			itemIndex,
+		);
 	}
 	return {
 		items: (body.data as IDataObject[]).map(v3AssetToV1),
@@ -125,7 +157,12 @@ export function endlessPagesError(
 					`GET ${endpoint} sent back a page token it had already sent, so the pages would repeat forever. ${keptSoFar} ${what} had been read; none are returned, to avoid an incomplete list.`,
 					itemIndex,
 				)
-			: unexpected(context, 'HeyGen kept returning empty pages', `GET ${endpoint} answered empty pages again and again, each with a new token.`, itemIndex);
+			: unexpected(
+					context,
+					'HeyGen kept returning empty pages',
+					`GET ${endpoint} answered empty pages again and again, each with a new token.`,
+					itemIndex,
+				);
 }
 
 /**
@@ -139,7 +176,10 @@ export async function listAssets(
 	itemIndex?: number,
 ): Promise<IDataObject[]> {
 	const { apiVersion, fileType, folderId } = options;
-	const username = apiVersion === 'v3' ? await ownerUsername.call(this, options.ownerUsername, itemIndex) : undefined;
+	const username =
+		apiVersion === 'v3'
+			? await ownerUsername.call(this, options.ownerUsername, itemIndex)
+			: undefined;
 	const fetchPage = async (token: string | undefined, size: number, keptSoFar: number) => {
 		const qs: IDataObject = { limit: size };
 		if (token !== undefined) qs.token = token;
@@ -151,8 +191,15 @@ export async function listAssets(
 		qs.username = username;
 		return await v3AssetPage.call(this, qs, keptSoFar, itemIndex);
 	};
-	const keep = apiVersion === 'v3' && fileType ? (asset: IDataObject) => asset.file_type === fileType : undefined;
-	return await walkPages(fetchPage, { ...walk, keep }, endlessPagesError(this, ENDPOINTS[apiVersion], 'assets', itemIndex));
+	const keep =
+		apiVersion === 'v3' && fileType
+			? (asset: IDataObject) => asset.file_type === fileType
+			: undefined;
+	return await walkPages(
+		fetchPage,
+		{ ...walk, keep },
+		endlessPagesError(this, ENDPOINTS[apiVersion], 'assets', itemIndex),
+	);
 }
 
 const assetPath = (assetId: string) => `/v3/assets/${encodeURIComponent(assetId)}`;
@@ -162,36 +209,63 @@ function withNotFound(context: HeyGenContext, assetId: string, itemIndex?: numbe
 	return (error: unknown) => {
 		if (error instanceof NodeApiError && error.httpCode === '404') {
 			const message = `HeyGen has no asset with ID "${assetId}"`;
-			throw new NodeApiError(context.getNode(), { message, httpCode: '404' }, {
-				message,
-				description: `${error.description ?? ''} The asset may have been deleted, or the ID belongs to another account.`.trim(),
-				httpCode: '404',
-				itemIndex,
-			});
+			throw new NodeApiError(
+				context.getNode(),
+				{ message, httpCode: '404' },
+				{
+					message,
+					description:
+						`${error.description ?? ''} The asset may have been deleted, or the ID belongs to another account.`.trim(),
+					httpCode: '404',
+					itemIndex,
+				},
+			);
 		}
 		throw error;
 	};
 }
 
-function assetData(context: HeyGenContext, body: IDataObject, label: string, itemIndex?: number): IDataObject {
+function assetData(
+	context: HeyGenContext,
+	body: IDataObject,
+	label: string,
+	itemIndex?: number,
+): IDataObject {
 	const data = body.data;
 	if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-		throw unexpected(context, 'HeyGen returned an unexpected response', `${label} answered without a data object.`, itemIndex);
+		throw unexpected(
+			context,
+			'HeyGen returned an unexpected response',
+			`${label} answered without a data object.`,
+			itemIndex,
+		);
 	}
 	return data as IDataObject;
 }
 
 /** GET /v3/assets/{asset_id}, in the same shape as a listed asset. */
-export async function getAsset(this: HeyGenContext, assetId: string, itemIndex?: number): Promise<IDataObject> {
+export async function getAsset(
+	this: HeyGenContext,
+	assetId: string,
+	itemIndex?: number,
+): Promise<IDataObject> {
 	const request = { endpoint: assetPath(assetId), itemIndex };
-	const body = await heyGenApiRequest.call(this, request).catch(withNotFound(this, assetId, itemIndex));
+	const body = await heyGenApiRequest
+		.call(this, request)
+		.catch(withNotFound(this, assetId, itemIndex));
 	return v3AssetToV1(assetData(this, body, requestLabel(request), itemIndex));
 }
 
 /** DELETE /v3/assets/{asset_id}: permanent. Resolves with the id HeyGen deleted. */
-export async function deleteAsset(this: HeyGenContext, assetId: string, itemIndex?: number): Promise<string> {
+export async function deleteAsset(
+	this: HeyGenContext,
+	assetId: string,
+	itemIndex?: number,
+): Promise<string> {
 	const request = { method: 'DELETE' as const, endpoint: assetPath(assetId), itemIndex };
-	const body = await heyGenApiRequest.call(this, request).catch(withNotFound(this, assetId, itemIndex));
+	const body = await heyGenApiRequest
+		.call(this, request)
+		.catch(withNotFound(this, assetId, itemIndex));
 	const id = assetData(this, body, requestLabel(request), itemIndex).id;
 	return typeof id === 'string' && id !== '' ? id : assetId;
 }

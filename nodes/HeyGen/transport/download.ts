@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
+	JsonObject,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError } from './errors';
@@ -37,15 +43,26 @@ function extensionOfPath(url: string): string | undefined {
  * content type (or else the URL) when the name has none.
  */
 export function fileNameFor(asset: IDataObject, mimeType: string | undefined, url: string): string {
-	const raw = typeof asset.name === 'string' && asset.name.trim() !== '' ? asset.name : String(asset.id ?? 'asset');
-	const base = raw.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').trim().slice(0, 200) || 'asset';
+	const raw =
+		typeof asset.name === 'string' && asset.name.trim() !== ''
+			? asset.name
+			: String(asset.id ?? 'asset');
+	const base =
+		raw
+			.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_')
+			.trim()
+			.slice(0, 200) || 'asset';
 	if (/\.[A-Za-z0-9]{2,5}$/.test(base)) return base;
 	const extension = (mimeType && EXTENSION_BY_MIME[mimeType]) ?? extensionOfPath(url);
 	return extension ? `${base}.${extension}` : base;
 }
 
 /** Runs fn over items with at most `limit` at once, results in input order; the first failure wins. */
-export async function mapWithConcurrency<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapWithConcurrency<T, R>(
+	items: T[],
+	limit: number,
+	fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
 	const results = new Array<R>(items.length);
 	let next = 0;
 	let failure: { error: unknown } | undefined;
@@ -93,10 +110,19 @@ export async function downloadAsset(
 			abortSignal: this.getExecutionCancelSignal(),
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
-		type Failure = { response?: { status?: number }; code?: string; message?: string; httpCode?: string; cause?: Failure };
+		type Failure = {
+			response?: { status?: number };
+			code?: string;
+			message?: string;
+			httpCode?: string;
+			cause?: Failure;
+		};
 		const failure = (error ?? {}) as Failure;
 		const cause = failure.cause ?? failure;
-		const status = cause.response?.status ?? failure.response?.status ?? (failure.httpCode ? Number(failure.httpCode) : undefined);
+		const status =
+			cause.response?.status ??
+			failure.response?.status ??
+			(failure.httpCode ? Number(failure.httpCode) : undefined);
 		const message = `Could not download asset ${String(asset.id)}${status ? ` (HTTP ${status})` : cause.code ? ` (${cause.code})` : ''}`;
 		throw new NodeApiError(node, { message } as JsonObject, {
 			message,
@@ -105,8 +131,11 @@ export async function downloadAsset(
 			itemIndex,
 		});
 	}
-	const contentType = Object.entries(response.headers ?? {}).find(([key]) => key.toLowerCase() === 'content-type')?.[1];
-	const mimeType = typeof contentType === 'string' ? contentType.split(';')[0].trim().toLowerCase() : undefined;
+	const contentType = Object.entries(response.headers ?? {}).find(
+		([key]) => key.toLowerCase() === 'content-type',
+	)?.[1];
+	const mimeType =
+		typeof contentType === 'string' ? contentType.split(';')[0].trim().toLowerCase() : undefined;
 	const binary = await this.helpers.prepareBinaryData(
 		response.body as Buffer,
 		fileNameFor(asset, mimeType, url),
@@ -133,7 +162,10 @@ export async function withFiles(
 			return await downloadAsset.call(this, asset, download.binaryPropertyName, itemIndex);
 		} catch (error) {
 			if (!continueOnFail) throw asNodeError(this.getNode(), error, itemIndex);
-			return { json: { ...asset, error: (error as Error).message }, pairedItem: { item: itemIndex } };
+			return {
+				json: { ...asset, error: (error as Error).message },
+				pairedItem: { item: itemIndex },
+			};
 		}
 	});
 }

@@ -27,7 +27,8 @@ export function heyGenErrorCode(body: unknown): string | undefined {
 		const code = (record.error as Record<string, unknown>).code;
 		if (typeof code === 'string' || typeof code === 'number') return String(code);
 	}
-	if (typeof record.code === 'string' || typeof record.code === 'number') return String(record.code);
+	if (typeof record.code === 'string' || typeof record.code === 'number')
+		return String(record.code);
 	return undefined;
 }
 
@@ -141,7 +142,11 @@ export function heyGenContractError(
 }
 
 /** An error as n8n wants it thrown from a node: n8n's own error classes pass through unchanged. */
-export function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+export function asNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex?: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(node, error as Error, { itemIndex });
 }

@@ -21,13 +21,17 @@ function withRetiredFolders(context: HeyGenContext, itemIndex?: number) {
 	return (error: unknown) => {
 		if (error instanceof NodeApiError && (error.httpCode === '404' || error.httpCode === '410')) {
 			const message = `HeyGen's folder list (${FOLDERS_ENDPOINT}) answered ${error.httpCode}`;
-			throw new NodeApiError(context.getNode(), { message, httpCode: error.httpCode }, {
-				message,
-				description:
-					'HeyGen lists folders only through its v1 API, which it is retiring; v3 has no folder list yet, so the node cannot list folders. Check the Base URL of the credential; pick folders by ID meanwhile.',
-				httpCode: error.httpCode,
-				itemIndex,
-			});
+			throw new NodeApiError(
+				context.getNode(),
+				{ message, httpCode: error.httpCode },
+				{
+					message,
+					description:
+						'HeyGen lists folders only through its v1 API, which it is retiring; v3 has no folder list yet, so the node cannot list folders. Check the Base URL of the credential; pick folders by ID meanwhile.',
+					httpCode: error.httpCode,
+					itemIndex,
+				},
+			);
 		}
 		throw error;
 	};
@@ -50,10 +54,19 @@ export async function folderPage(
 		.catch(withRetiredFolders(this, itemIndex));
 	const data = body.data as IDataObject | null | undefined;
 	if (data === null || typeof data !== 'object' || !Array.isArray(data.folders)) {
-		throw heyGenContractError(this.getNode(), 'HeyGen returned an unexpected response', `GET ${FOLDERS_ENDPOINT} answered without data.folders.`, 200, itemIndex);
+		throw heyGenContractError(
+			this.getNode(),
+			'HeyGen returned an unexpected response',
+			`GET ${FOLDERS_ENDPOINT} answered without data.folders.`,
+			200,
+			itemIndex,
+		);
 	}
 	const next = typeof data.token === 'string' && data.token !== '' ? data.token : undefined;
-	return { items: (data.folders as IDataObject[]).filter((folder) => typeof folder.id === 'string'), next };
+	return {
+		items: (data.folders as IDataObject[]).filter((folder) => typeof folder.id === 'string'),
+		next,
+	};
 }
 
 /** Lists folders page by page, in HeyGen's order. */

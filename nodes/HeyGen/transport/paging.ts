@@ -55,7 +55,8 @@ export function nextStep(
 	if (limit !== undefined && state.kept >= limit) return { action: 'stop' };
 	if (page.next === undefined) return { action: 'stop' };
 	if (!callerWantsMore) return { action: 'stop' };
-	if (page.next === state.token || state.seenTokens.has(page.next)) return { action: 'fail', reason: 'repeatedToken' };
+	if (page.next === state.token || state.seenTokens.has(page.next))
+		return { action: 'fail', reason: 'repeatedToken' };
 	const emptyPagesInARow = page.count === 0 ? state.emptyPagesInARow + 1 : 0;
 	if (emptyPagesInARow >= MAX_EMPTY_PAGES) return { action: 'fail', reason: 'emptyPages' };
 	return { action: 'next', token: page.next };
@@ -75,7 +76,11 @@ export async function walkPages<T>(
 	let token: string | undefined;
 	let emptyPagesInARow = 0;
 	for (;;) {
-		const page = await fetchPage(token, pageSize(walk.limit, kept.length, walk.keep !== undefined), kept.length);
+		const page = await fetchPage(
+			token,
+			pageSize(walk.limit, kept.length, walk.keep !== undefined),
+			kept.length,
+		);
 		const wanted = walk.keep ? page.items.filter(walk.keep) : page.items;
 		const missing = walk.limit === undefined ? wanted.length : walk.limit - kept.length;
 		kept.push(...wanted.slice(0, missing));

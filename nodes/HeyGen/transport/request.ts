@@ -177,7 +177,11 @@ export function requestLabel(request: Pick<HeyGenRequest, 'method' | 'endpoint'>
  * The credential of this run and the Base URL it names (HeyGen's when the field is empty).
  */
 async function credentialFor(context: HeyGenContext) {
-	const credentials = await oncePerRun(credentialsByRun, context, async () => await context.getCredentials(CREDENTIAL_TYPE));
+	const credentials = await oncePerRun(
+		credentialsByRun,
+		context,
+		async () => await context.getCredentials(CREDENTIAL_TYPE),
+	);
 	const baseURL = String(credentials.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
 	const reference = context.getNode().credentials?.[CREDENTIAL_TYPE];
 	const credentialsDecrypted = {
@@ -190,7 +194,11 @@ async function credentialFor(context: HeyGenContext) {
 }
 
 /** The error for a run stopped by its user, whatever the request was doing. */
-export function cancelledError(context: HeyGenContext, what: string, itemIndex?: number): NodeApiError {
+export function cancelledError(
+	context: HeyGenContext,
+	what: string,
+	itemIndex?: number,
+): NodeApiError {
 	return new NodeApiError(context.getNode(), { message: CANCELLED_MESSAGE } as JsonObject, {
 		message: CANCELLED_MESSAGE,
 		description: `${what} was stopped.`,
@@ -223,7 +231,8 @@ export async function sendWithRetries(
 			response = await send();
 		} catch (error) {
 			const failure = networkFailure(error);
-			if (failure.cancelled || signal?.aborted) throw cancelledError(context, `The request ${what.label}`, what.itemIndex);
+			if (failure.cancelled || signal?.aborted)
+				throw cancelledError(context, `The request ${what.label}`, what.itemIndex);
 			const retryable = failure.code !== undefined && RETRYABLE_NETWORK_CODES.has(failure.code);
 			if (retryable && attempt < RETRY_POLICY.retries) {
 				earlier.push(failure.code ?? 'failed');
@@ -252,7 +261,10 @@ export async function sendWithRetries(
  * and creations that carry an Idempotency-Key). Any other answer that is not a documented success
  * becomes a NodeApiError. Resolves with the parsed JSON body.
  */
-export async function heyGenApiRequest(this: HeyGenContext, request: HeyGenRequest): Promise<IDataObject> {
+export async function heyGenApiRequest(
+	this: HeyGenContext,
+	request: HeyGenRequest,
+): Promise<IDataObject> {
 	const { endpoint, itemIndex } = request;
 	const method = request.method ?? 'GET';
 	const { baseURL, credentialsDecrypted } = await credentialFor(this);
@@ -281,7 +293,11 @@ export async function heyGenApiRequest(this: HeyGenContext, request: HeyGenReque
 	};
 	const { response, earlier } = await sendWithRetries(
 		this,
-		{ label: `to HeyGen (${requestLabel(request)})`, target: `${method} ${baseURL}${endpoint}`, itemIndex },
+		{
+			label: `to HeyGen (${requestLabel(request)})`,
+			target: `${method} ${baseURL}${endpoint}`,
+			itemIndex,
+		},
 		send,
 		(code, description) => {
 			const message = `Could not reach HeyGen${code}`;

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IN8nHttpFullResponse,
+	JsonObject,
+} from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -47,7 +52,10 @@ export const UPLOAD_TYPES_TEXT = 'PNG, JPEG, MP4, WebM, MP3, WAV, PDF and SRT';
  * The content type to upload a file as, from its MIME type or else its extension; undefined when
  * HeyGen does not take the file.
  */
-export function uploadContentType(fileName: string | undefined, mimeType: string | undefined): string | undefined {
+export function uploadContentType(
+	fileName: string | undefined,
+	mimeType: string | undefined,
+): string | undefined {
 	const declared = (mimeType ?? '').split(';')[0].trim().toLowerCase();
 	const canonical = CONTENT_TYPE_ALIASES[declared] ?? declared;
 	if (Object.values(UPLOAD_TYPES).includes(canonical)) return canonical;
@@ -82,7 +90,9 @@ export interface UploadedAsset extends IDataObject {
 }
 
 function sizeError(file: UploadFile, sent: number) {
-	return new Error(`The file "${file.fileName}" has ${sent > file.size ? 'more' : 'fewer'} bytes than its binary data says (${file.size})`);
+	return new Error(
+		`The file "${file.fileName}" has ${sent > file.size ? 'more' : 'fewer'} bytes than its binary data says (${file.size})`,
+	);
 }
 
 /** Yields a file's chunks and checks that it has exactly the size announced for it. */
@@ -102,7 +112,9 @@ async function* exactly(file: UploadFile, source: Readable | Buffer): AsyncGener
  * nodes keep node:stream out, and every binary data stream n8n gives is a Readable with `from`.
  */
 function streamLike(like: Readable, chunks: AsyncIterable<Buffer>): Readable {
-	const StreamClass = like.constructor as unknown as { from(source: AsyncIterable<Buffer>, options: { objectMode: boolean }): Readable };
+	const StreamClass = like.constructor as unknown as {
+		from(source: AsyncIterable<Buffer>, options: { objectMode: boolean }): Readable;
+	};
 	return StreamClass.from(chunks, { objectMode: false });
 }
 
@@ -110,7 +122,11 @@ function streamLike(like: Readable, chunks: AsyncIterable<Buffer>): Readable {
  * The file as a request body: the bytes in memory as they are, or a stream that checks its size.
  * `head` and `tail` frame it (multipart).
  */
-async function fileBody(file: UploadFile, head = Buffer.alloc(0), tail = Buffer.alloc(0)): Promise<Buffer | Readable> {
+async function fileBody(
+	file: UploadFile,
+	head = Buffer.alloc(0),
+	tail = Buffer.alloc(0),
+): Promise<Buffer | Readable> {
 	const source = await file.open();
 	if (Buffer.isBuffer(source)) {
 		if (source.length !== file.size) throw sizeError(file, source.length);
@@ -129,7 +145,10 @@ function quoted(value: string): string {
 }
 
 /** A multipart/form-data body with the file as its one field, `file`, streamed. */
-export function multipartBody(file: UploadFile, boundary = `----n8nHeyGen${randomBytes(12).toString('hex')}`) {
+export function multipartBody(
+	file: UploadFile,
+	boundary = `----n8nHeyGen${randomBytes(12).toString('hex')}`,
+) {
 	const head = Buffer.from(
 		`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quoted(file.fileName)}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}\r\nContent-Type: ${file.contentType}\r\n\r\n`,
 	);
@@ -141,11 +160,23 @@ export function multipartBody(file: UploadFile, boundary = `----n8nHeyGen${rando
 	};
 }
 
-function uploadedAsset(context: IExecuteFunctions, body: IDataObject, file: UploadFile, label: string, itemIndex: number): UploadedAsset {
+function uploadedAsset(
+	context: IExecuteFunctions,
+	body: IDataObject,
+	file: UploadFile,
+	label: string,
+	itemIndex: number,
+): UploadedAsset {
 	const data = body.data as IDataObject | null | undefined;
 	const id = data?.asset_id ?? data?.id;
 	if (!data || typeof id !== 'string' || id === '') {
-		throw heyGenContractError(context.getNode(), 'HeyGen returned an unexpected response', `${label} answered without data.asset_id.`, 200, itemIndex);
+		throw heyGenContractError(
+			context.getNode(),
+			'HeyGen returned an unexpected response',
+			`${label} answered without data.asset_id.`,
+			200,
+			itemIndex,
+		);
 	}
 	return {
 		id,
@@ -158,7 +189,11 @@ function uploadedAsset(context: IExecuteFunctions, body: IDataObject, file: Uplo
 }
 
 /** POST /v3/assets: the file in one multipart request (up to MULTIPART_MAX_BYTES). */
-async function multipartUpload(this: IExecuteFunctions, file: UploadFile, itemIndex: number): Promise<UploadedAsset> {
+async function multipartUpload(
+	this: IExecuteFunctions,
+	file: UploadFile,
+	itemIndex: number,
+): Promise<UploadedAsset> {
 	const multipart = multipartBody(file);
 	const request = {
 		method: 'POST' as const,
@@ -189,7 +224,11 @@ interface DirectUploadTicket {
 	maxBytes?: number;
 }
 
-function readTicket(context: IExecuteFunctions, body: IDataObject, itemIndex: number): DirectUploadTicket {
+function readTicket(
+	context: IExecuteFunctions,
+	body: IDataObject,
+	itemIndex: number,
+): DirectUploadTicket {
 	const data = (body.data ?? {}) as IDataObject;
 	const headers = data.upload_headers ?? {};
 	const valid =
@@ -199,9 +238,17 @@ function readTicket(context: IExecuteFunctions, body: IDataObject, itemIndex: nu
 		typeof headers === 'object' &&
 		!Array.isArray(headers);
 	if (!valid) {
-		throw heyGenContractError(context.getNode(), 'HeyGen returned an unexpected response', `POST ${DIRECT_UPLOAD_ENDPOINT} answered without an asset_id and an http(s) upload_url.`, 200, itemIndex);
+		throw heyGenContractError(
+			context.getNode(),
+			'HeyGen returned an unexpected response',
+			`POST ${DIRECT_UPLOAD_ENDPOINT} answered without an asset_id and an http(s) upload_url.`,
+			200,
+			itemIndex,
+		);
 	}
-	const uploadHeaders = Object.fromEntries(Object.entries(headers as IDataObject).map(([key, value]) => [key, String(value)]));
+	const uploadHeaders = Object.fromEntries(
+		Object.entries(headers as IDataObject).map(([key, value]) => [key, String(value)]),
+	);
 	return {
 		assetId: data.asset_id as string,
 		uploadUrl: data.upload_url as string,
@@ -210,7 +257,13 @@ function readTicket(context: IExecuteFunctions, body: IDataObject, itemIndex: nu
 	};
 }
 
-function storageError(context: IExecuteFunctions, message: string, description: string, itemIndex: number, status?: number) {
+function storageError(
+	context: IExecuteFunctions,
+	message: string,
+	description: string,
+	itemIndex: number,
+	status?: number,
+) {
 	return new NodeApiError(context.getNode(), { message } as JsonObject, {
 		message,
 		description,
@@ -220,7 +273,12 @@ function storageError(context: IExecuteFunctions, message: string, description: 
 }
 
 /** PUT the file to the presigned storage URL: no API key goes there, only HeyGen's upload headers. */
-async function putToStorage(this: IExecuteFunctions, ticket: DirectUploadTicket, file: UploadFile, itemIndex: number) {
+async function putToStorage(
+	this: IExecuteFunctions,
+	ticket: DirectUploadTicket,
+	file: UploadFile,
+	itemIndex: number,
+) {
 	const target = new URL(ticket.uploadUrl);
 	const where = `${target.origin}${target.pathname}`;
 	const send = async () =>
@@ -239,13 +297,24 @@ async function putToStorage(this: IExecuteFunctions, ticket: DirectUploadTicket,
 		})) as IN8nHttpFullResponse;
 	const { response, earlier } = await sendWithRetries(
 		this,
-		{ label: `uploading "${file.fileName}" to HeyGen's storage`, target: `PUT ${where}`, itemIndex },
+		{
+			label: `uploading "${file.fileName}" to HeyGen's storage`,
+			target: `PUT ${where}`,
+			itemIndex,
+		},
 		send,
-		(code, description) => storageError(this, `Could not upload "${file.fileName}" to HeyGen's storage${code}`, description, itemIndex),
+		(code, description) =>
+			storageError(
+				this,
+				`Could not upload "${file.fileName}" to HeyGen's storage${code}`,
+				description,
+				itemIndex,
+			),
 	);
 	const status = response.statusCode;
 	if (status >= 200 && status < 300) return;
-	const answer = typeof response.body === 'string' ? response.body.replace(/\s+/g, ' ').slice(0, 200) : '';
+	const answer =
+		typeof response.body === 'string' ? response.body.replace(/\s+/g, ' ').slice(0, 200) : '';
 	throw storageError(
 		this,
 		`HeyGen's storage refused the upload of "${file.fileName}" (${status})`,
@@ -258,20 +327,38 @@ async function putToStorage(this: IExecuteFunctions, ticket: DirectUploadTicket,
 }
 
 /** HeyGen's direct upload, for files above MULTIPART_MAX_BYTES: create, PUT to storage, complete. */
-async function directUpload(this: IExecuteFunctions, file: UploadFile, itemIndex: number): Promise<UploadedAsset> {
+async function directUpload(
+	this: IExecuteFunctions,
+	file: UploadFile,
+	itemIndex: number,
+): Promise<UploadedAsset> {
 	const checksum = await sha256Of(file);
 	const json = (value: IDataObject) => () => JSON.stringify(value);
-	const jsonHeaders = { 'content-type': 'application/json', 'idempotency-key': file.idempotencyKey };
+	const jsonHeaders = {
+		'content-type': 'application/json',
+		'idempotency-key': file.idempotencyKey,
+	};
 	const created = await heyGenApiRequest.call(this, {
 		method: 'POST',
 		endpoint: DIRECT_UPLOAD_ENDPOINT,
 		headers: jsonHeaders,
-		body: json({ filename: file.fileName, content_type: file.contentType, size_bytes: file.size, checksum_sha256: checksum }),
+		body: json({
+			filename: file.fileName,
+			content_type: file.contentType,
+			size_bytes: file.size,
+			checksum_sha256: checksum,
+		}),
 		itemIndex,
 	});
 	const ticket = readTicket(this, created, itemIndex);
 	if (ticket.maxBytes !== undefined && file.size > ticket.maxBytes) {
-		throw storageError(this, `"${file.fileName}" is larger than HeyGen takes`, `The file has ${file.size} bytes; HeyGen's upload allows ${ticket.maxBytes}.`, itemIndex, 413);
+		throw storageError(
+			this,
+			`"${file.fileName}" is larger than HeyGen takes`,
+			`The file has ${file.size} bytes; HeyGen's upload allows ${ticket.maxBytes}.`,
+			itemIndex,
+			413,
+		);
 	}
 	await putToStorage.call(this, ticket, file, itemIndex);
 	const request = {
@@ -286,7 +373,11 @@ async function directUpload(this: IExecuteFunctions, file: UploadFile, itemIndex
 }
 
 /** Uploads one file as a new HeyGen asset, in one request or, when it is large, HeyGen's direct upload. */
-export async function uploadAsset(this: IExecuteFunctions, file: UploadFile, itemIndex: number): Promise<UploadedAsset> {
+export async function uploadAsset(
+	this: IExecuteFunctions,
+	file: UploadFile,
+	itemIndex: number,
+): Promise<UploadedAsset> {
 	return file.size <= MULTIPART_MAX_BYTES
 		? await multipartUpload.call(this, file, itemIndex)
 		: await directUpload.call(this, file, itemIndex);

@@ -24,7 +24,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get',
 				value: 'get',
-				description: 'Get one asset (name, type, folder, upload time, file URL) by its ID, optionally with its file',
+				description:
+					'Get one asset (name, type, folder, upload time, file URL) by its ID, optionally with its file',
 				action: 'Get an asset',
 			},
 			{
@@ -37,7 +38,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Upload',
 				value: 'upload',
-				description: "Upload the input item's file (image, video, audio, PDF or subtitles) as a new HeyGen asset",
+				description:
+					"Upload the input item's file (image, video, audio, PDF or subtitles) as a new HeyGen asset",
 				action: 'Upload an asset',
 			},
 		],

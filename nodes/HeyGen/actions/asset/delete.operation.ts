@@ -11,7 +11,10 @@ export const description: INodeProperties[] = [
 	},
 ].map(showFor({ resource: ['asset'], operation: ['delete'] }));
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const assetId = readAssetId(itemParameters(this, itemIndex));
 	const id = await deleteAsset.call(this, assetId, itemIndex);
 	return [{ json: { id, deleted: true }, pairedItem: { item: itemIndex } }];

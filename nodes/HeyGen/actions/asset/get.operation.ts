@@ -4,11 +4,15 @@ import { getAsset, withFiles } from '../../transport';
 import { assetIdProperty, downloadProperties, showFor } from '../common.descriptions';
 import { itemParameters, readAssetId, readDownload } from '../parameters';
 
-export const description: INodeProperties[] = [assetIdProperty, ...downloadProperties({ many: false })].map(
-	showFor({ resource: ['asset'], operation: ['get'] }),
-);
+export const description: INodeProperties[] = [
+	assetIdProperty,
+	...downloadProperties({ many: false }),
+].map(showFor({ resource: ['asset'], operation: ['get'] }));
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const parameters = itemParameters(this, itemIndex);
 	const assetId = readAssetId(parameters);
 	const download = readDownload(parameters, false);

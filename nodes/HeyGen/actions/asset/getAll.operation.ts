@@ -1,7 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { listAssets, withFiles } from '../../transport';
-import { apiVersionProperties, assetFiltersProperty, downloadProperties, returnAllAndLimit, showFor } from '../common.descriptions';
+import {
+	apiVersionProperties,
+	assetFiltersProperty,
+	downloadProperties,
+	returnAllAndLimit,
+	showFor,
+} from '../common.descriptions';
 import { itemParameters, readDownload, readLimit, readListingOptions } from '../parameters';
 
 export const description: INodeProperties[] = [
@@ -11,7 +17,10 @@ export const description: INodeProperties[] = [
 	...downloadProperties({ many: true }),
 ].map(showFor({ resource: ['asset'], operation: ['getAll'] }));
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const parameters = itemParameters(this, itemIndex);
 	const options = readListingOptions(parameters);
 	const limit = readLimit(parameters);

@@ -1,4 +1,10 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 
 import {
@@ -51,18 +57,27 @@ async function fileOfItem(this: IExecuteFunctions, itemIndex: number): Promise<U
 	const binaryPropertyName = readBinaryPropertyName(parameters, 'Input Binary Field');
 	const binary: IBinaryData = this.helpers.assertBinaryData(itemIndex, binaryPropertyName);
 	const options = (parameters.get('options', {}) ?? {}) as IDataObject;
-	const fileName = String(options.fileName ?? '').trim() || binary.fileName || `upload-${itemIndex + 1}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
+	const fileName =
+		String(options.fileName ?? '').trim() ||
+		binary.fileName ||
+		`upload-${itemIndex + 1}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
 	const contentType = uploadContentType(fileName, binary.mimeType);
 	if (!contentType) {
-		throw new NodeOperationError(node, `HeyGen does not take "${fileName}" (${binary.mimeType || 'unknown type'})`, {
-			itemIndex,
-			description: `HeyGen takes ${UPLOAD_TYPES_TEXT} files. Nothing was uploaded.`,
-		});
+		throw new NodeOperationError(
+			node,
+			`HeyGen does not take "${fileName}" (${binary.mimeType || 'unknown type'})`,
+			{
+				itemIndex,
+				description: `HeyGen takes ${UPLOAD_TYPES_TEXT} files. Nothing was uploaded.`,
+			},
+		);
 	}
 	const { id } = binary;
 	// Where n8n keeps the file outside the item (filesystem, database or S3 mode), it is streamed from there.
 	const inMemory = id ? undefined : Buffer.from(binary.data, BINARY_ENCODING);
-	const size = id ? (await this.helpers.getBinaryMetadata(id)).fileSize : (inMemory as Buffer).length;
+	const size = id
+		? (await this.helpers.getBinaryMetadata(id)).fileSize
+		: (inMemory as Buffer).length;
 	if (!size) {
 		throw new NodeOperationError(node, `The file "${fileName}" is empty`, {
 			itemIndex,
@@ -74,11 +89,21 @@ async function fileOfItem(this: IExecuteFunctions, itemIndex: number): Promise<U
 		contentType,
 		size,
 		open: async () => (id ? await this.helpers.getBinaryStream(id) : (inMemory as Buffer)),
-		idempotencyKey: idempotencyKey([this.getExecutionId(), node.id, itemIndex, binaryPropertyName, id ?? fileName, size]),
+		idempotencyKey: idempotencyKey([
+			this.getExecutionId(),
+			node.id,
+			itemIndex,
+			binaryPropertyName,
+			id ?? fileName,
+			size,
+		]),
 	};
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const file = await fileOfItem.call(this, itemIndex);
 	const asset = await uploadAsset.call(this, file, itemIndex);
 	return [{ json: asset, pairedItem: { item: itemIndex } }];

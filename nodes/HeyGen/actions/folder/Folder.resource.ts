@@ -15,7 +15,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				description: 'List the folders of the HeyGen account (ID, name, parent), optionally by name or inside one folder',
+				description:
+					'List the folders of the HeyGen account (ID, name, parent), optionally by name or inside one folder',
 				action: 'Get many folders',
 			},
 		],

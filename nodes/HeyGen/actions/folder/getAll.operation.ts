@@ -1,7 +1,17 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { listFolders } from '../../transport';
-import { filtersCollection, folderLocator, returnAllAndLimit, showFor } from '../common.descriptions';
+import {
+	filtersCollection,
+	folderLocator,
+	returnAllAndLimit,
+	showFor,
+} from '../common.descriptions';
 import { itemParameters, readFolderId, readLimit } from '../parameters';
 
 const properties: INodeProperties[] = [
@@ -14,18 +24,26 @@ const properties: INodeProperties[] = [
 			default: '',
 			description: 'Only folders whose name contains this text',
 		},
-		folderLocator('Parent Folder', 'parentId', 'Only the folders inside this folder (default: the top level)'),
+		folderLocator(
+			'Parent Folder',
+			'parentId',
+			'Only the folders inside this folder (default: the top level)',
+		),
 	]),
 ];
 
 export const description = properties.map(showFor({ resource: ['folder'], operation: ['getAll'] }));
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const parameters = itemParameters(this, itemIndex);
 	const limit = readLimit(parameters);
 	const filters = (parameters.get('filters', {}) ?? {}) as IDataObject;
 	const name = String(filters.name ?? '').trim() || undefined;
-	const parentId = filters.parentId === undefined ? undefined : readFolderId(parameters, 'filters.parentId');
+	const parentId =
+		filters.parentId === undefined ? undefined : readFolderId(parameters, 'filters.parentId');
 	const folders = await listFolders.call(this, { name, parentId }, { limit }, itemIndex);
 	return folders.map((folder) => ({ json: folder, pairedItem: { item: itemIndex } }));
 }
