@@ -6,8 +6,9 @@
  * @param {string} id the workflow's id (16 characters, as n8n's are)
  * @param {Record<string, unknown>} parameters the HeyGen node's parameters (resource and operation are set)
  * @param {{ id: string, name: string }} credential the HeyGen API credential to use
+ * @param {number} [typeVersion] the HeyGen node's version (1 unless said)
  */
-function heyGenWorkflow(id, parameters, credential) {
+function heyGenWorkflow(id, parameters, credential, typeVersion = 1) {
 	return {
 		id,
 		name: id,
@@ -26,7 +27,7 @@ function heyGenWorkflow(id, parameters, credential) {
 				id: `${id}-h`,
 				name: 'HeyGen',
 				type: 'n8n-nodes-heygen.heyGen',
-				typeVersion: 1,
+				typeVersion,
 				position: [220, 0],
 				parameters: { resource: 'asset', operation: 'getAll', ...parameters },
 				credentials: { heyGenApi: credential },

@@ -3,8 +3,18 @@
  * credentials and workflows imported with n8n's CLI, executed headless with `n8n execute`,
  * against the HeyGen stand-in over loopback.
  */
-import { randomBytes } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+	existsSync,
+	lstatSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { ensureRuntime } from '../../scripts/n8n-runtime';
@@ -33,8 +43,55 @@ const FILE_SIZE = 200_000;
 let standIn: StandIn;
 let n8n: N8n;
 
-function heyGenWorkflow(id: string, parameters: Record<string, unknown>, credential = GOOD) {
-	return sharedHeyGenWorkflow(id, parameters, credential);
+function heyGenWorkflow(
+	id: string,
+	parameters: Record<string, unknown>,
+	credential = GOOD,
+	typeVersion = 1,
+) {
+	return sharedHeyGenWorkflow(id, parameters, credential, typeVersion);
+}
+
+/** Files the example workflows read and write: the one folder n8n may touch (N8N_RESTRICT_FILE_ACCESS_TO). */
+const FILES = mkdtempSync(join(tmpdir(), 'heygen-e2e-files-'));
+const BACKUP = join(FILES, 'backup');
+const TO_HEYGEN = join(FILES, 'to-heygen');
+/** Above HeyGen's 32 MB multipart limit: the upload example sends this one through the direct upload. */
+const LARGE_UPLOAD_BYTES = 33_000_000;
+const SEED = { assets: { image: 120, audio: 90, video: 90 }, folders: 4, seed: 11 };
+
+/**
+ * The clean-up example's cut-off: a time between two of the stand-in's videos, about half-way
+ * down, with at least half an hour on either side, so the minutes between the test's clock and
+ * the run's do not move an asset across it. Returns the days to set and that time.
+ */
+function cleanUpCutoff() {
+	const videos = standIn.assets.filter((asset) => asset.file_type === 'video');
+	const index = videos.findIndex(
+		(asset, at) => at >= videos.length / 2 && asset.created_ts - videos[at + 1].created_ts >= 3600,
+	);
+	const cutoffTs = (videos[index].created_ts + videos[index + 1].created_ts) / 2;
+	return { days: (Date.now() / 1000 - cutoffTs) / 86_400, cutoffTs };
+}
+
+let cleanUp = { days: 0, cutoffTs: 0 };
+
+/** Sets an example's Settings node, as a user would before running it. */
+interface ExampleWorkflow extends Record<string, unknown> {
+	id: string;
+	name: string;
+	nodes: Array<{
+		name: string;
+		parameters: { assignments?: { assignments: Array<{ name: string; value: unknown }> } };
+	}>;
+}
+
+function configure(workflow: ExampleWorkflow, values: Record<string, unknown>): ExampleWorkflow {
+	const settings = workflow.nodes.find((node) => node.name === 'Settings');
+	for (const assignment of settings?.parameters.assignments?.assignments ?? []) {
+		if (assignment.name in values) assignment.value = values[assignment.name];
+	}
+	return workflow;
 }
 
 function exampleWorkflows() {
@@ -45,8 +102,23 @@ function exampleWorkflows() {
 			// Nodes that need outside services stay in the shipped file but are off in this run.
 			for (const node of workflow.nodes)
 				if (node.type === 'n8n-nodes-base.slack') node.disabled = true;
-			return workflow;
+			return configure(workflow, {
+				backupFolder: BACKUP,
+				sourceFolder: TO_HEYGEN,
+				olderThanDays: cleanUp.days,
+			});
 		});
+}
+
+/** The clean-up example with its dry run turned off. */
+function liveCleanUp() {
+	const workflow = exampleWorkflows().find((candidate) => candidate.id === 'hgCleanUpOld0001');
+	if (!workflow) throw new Error('examples/heygen-clean-up-old-assets.json is missing');
+	return {
+		...configure(workflow, { dryRun: false }),
+		id: 'hgCleanUpLive001',
+		name: 'clean-up, live',
+	};
 }
 
 let folderId = '';
@@ -54,15 +126,16 @@ let folderId = '';
 beforeAll(
 	async () => {
 		const runtime = await ensureRuntime();
-		standIn = await startStandIn({
-			apiKey: API_KEY,
-			assets: { image: 120, audio: 90, video: 90 },
-			folders: 4,
-			seed: 11,
-			fileSizeBytes: FILE_SIZE,
-		});
+		standIn = await startStandIn({ apiKey: API_KEY, ...SEED, fileSizeBytes: FILE_SIZE });
 		folderId = standIn.folders[2].id;
-		n8n = await createN8n({ runtime });
+		cleanUp = cleanUpCutoff();
+		mkdirSync(TO_HEYGEN, { recursive: true });
+		mkdirSync(BACKUP, { recursive: true });
+		const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), randomBytes(40_000)]);
+		writeFileSync(join(TO_HEYGEN, 'logo.png'), png);
+		writeFileSync(join(TO_HEYGEN, 'long-take.mp4'), Buffer.alloc(LARGE_UPLOAD_BYTES, 7));
+		writeFileSync(join(TO_HEYGEN, 'notes.txt'), 'not for HeyGen');
+		n8n = await createN8n({ runtime, env: { N8N_RESTRICT_FILE_ACCESS_TO: FILES } });
 		await importCredentials(n8n, [
 			{ ...GOOD, type: 'heyGenApi', data: { apiKey: API_KEY, baseUrl: standIn.url } },
 			{ ...BAD, type: 'heyGenApi', data: { apiKey: WRONG_KEY, baseUrl: standIn.url } },
@@ -83,7 +156,31 @@ beforeAll(
 				filters: { fileType: 'audio' },
 			}),
 			heyGenWorkflow('e2eDownload00001', { limit: 8, download: true, downloadConcurrency: 3 }),
+			heyGenWorkflow('e2eV2Default0001', { limit: 5 }, GOOD, 2),
+			heyGenWorkflow(
+				'e2eGetAsset00001',
+				{
+					operation: 'get',
+					assetId: { __rl: true, mode: 'id', value: standIn.assets[3].id },
+					download: true,
+				},
+				GOOD,
+				2,
+			),
+			heyGenWorkflow(
+				'e2eDelete0000001',
+				{ operation: 'delete', assetId: { __rl: true, mode: 'id', value: standIn.assets[4].id } },
+				GOOD,
+				2,
+			),
+			heyGenWorkflow(
+				'e2eFolders000001',
+				{ resource: 'folder', operation: 'getAll', returnAll: true },
+				GOOD,
+				2,
+			),
 			...exampleWorkflows(),
+			liveCleanUp(),
 		]);
 	},
 	45 * 60 * 1000,
@@ -92,6 +189,7 @@ beforeAll(
 afterAll(async () => {
 	await standIn?.close();
 	if (n8n) rmSync(n8n.userFolder, { recursive: true, force: true });
+	rmSync(FILES, { recursive: true, force: true });
 });
 
 beforeEach(() => standIn.reset());
@@ -228,9 +326,14 @@ describe('every workflow in examples/ runs against the stand-in', () => {
 	it.each(examples)('%s', async (file) => {
 		const { id } = JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8'));
 		const result = await executeWorkflow(n8n, id);
+		expect({ status: result.run.status, error: runError(result.run)?.message }).toEqual({
+			status: 'success',
+		});
 		expect(result.code).toBe(0);
-		expect(result.run.status).toBe('success');
-		expect(standIn.requestsTo(LIST).length).toBeGreaterThan(0);
+		expect(standIn.requests.filter((request) => request.apiKey === API_KEY).length).toBeGreaterThan(
+			0,
+		);
+		standIn.reseed(SEED);
 	});
 });
 
@@ -295,3 +398,116 @@ it("the API key appears nowhere: output, errors, n8n's debug log, its saved data
 	// The test can see a key where there is one: the stand-in's log holds it.
 	expect(standIn.requestsTo(LIST)[0].apiKey).toBe(API_KEY);
 });
+
+describe('node version 2 and the asset lifecycle', () => {
+	afterEach(() => standIn.reseed(SEED));
+
+	it('a new node (version 2) lists with v3; a saved version-1 node without apiVersion still with v1', async () => {
+		const v2 = await executeWorkflow(n8n, 'e2eV2Default0001');
+		expect(v2.run.status).toBe('success');
+		expect(ids(nodeItems(v2.run, 'HeyGen'))).toEqual(
+			standIn.assets.slice(0, 5).map((asset) => asset.id),
+		);
+		expect(standIn.requestsTo('/v3/assets')).toHaveLength(1);
+		expect(standIn.requestsTo(LIST)).toHaveLength(0);
+		const v1 = await executeWorkflow(n8n, 'e2eLimit15000001');
+		expect(v1.run.status).toBe('success');
+		expect(standIn.requestsTo(LIST)).toHaveLength(2);
+	});
+
+	it('Asset → Get with its file, then Delete: gone from the list, and a second delete is a 404 error', async () => {
+		const got = await executeWorkflow(n8n, 'e2eGetAsset00001');
+		expect(got.run.status).toBe('success');
+		const [item] = got.run.data.resultData.runData.HeyGen[0].data.main[0];
+		expect(item.json).toEqual({
+			...standIn.assets[3],
+			owner: standIn.username,
+			space_id: 'space-0001',
+		});
+		expect(item.binary.data).toMatchObject({ bytes: FILE_SIZE });
+		const victim = standIn.assets[4];
+		const deleted = await executeWorkflow(n8n, 'e2eDelete0000001');
+		expect(nodeItems(deleted.run, 'HeyGen')).toEqual([{ id: victim.id, deleted: true }]);
+		expect(standIn.assets.map((asset) => asset.id)).not.toContain(victim.id);
+		const again = await executeWorkflow(n8n, 'e2eDelete0000001');
+		expect(again.run.status).toBe('error');
+		expect(runError(again.run).message).toBe(`HeyGen has no asset with ID "${victim.id}"`);
+	});
+
+	it('Folder → Get Many: one item per folder', async () => {
+		const result = await executeWorkflow(n8n, 'e2eFolders000001');
+		expect(result.run.status).toBe('success');
+		expect(nodeItems(result.run, 'HeyGen')).toEqual(standIn.folders);
+	});
+
+	it('example: the backup writes every asset that has a file to disk, named after the asset', async () => {
+		rmSync(BACKUP, { recursive: true, force: true });
+		mkdirSync(BACKUP);
+		const result = await executeWorkflow(n8n, 'hgBackupToDisk01');
+		expect({ status: result.run.status, error: runError(result.run)?.message }).toEqual({
+			status: 'success',
+		});
+		const withUrl = standIn.assets.filter((asset) => asset.url !== null);
+		expect(standIn.assets.length - withUrl.length).toBeGreaterThan(0);
+		for (const asset of withUrl) {
+			const file = join(BACKUP, `${asset.id}-${readFileName(asset)}`);
+			expect(existsSync(file)).toBe(true);
+			expect(readFileSync(file).subarray(0, 32).toString()).toBe(asset.id);
+		}
+		expect(readdirSync(BACKUP)).toHaveLength(withUrl.length);
+	});
+
+	it('example: the clean-up lists in its dry run, and deletes exactly those when it is off', async () => {
+		const old = standIn.assets.filter(
+			(asset) => asset.file_type === 'video' && asset.created_ts < cleanUp.cutoffTs,
+		);
+		expect(old.length).toBeGreaterThan(10);
+		const dry = await executeWorkflow(n8n, 'hgCleanUpOld0001');
+		expect(dry.run.status).toBe('success');
+		expect(ids(nodeItems(dry.run, 'Would be deleted'))).toEqual(old.map((asset) => asset.id));
+		expect(standIn.deleted).toEqual([]);
+		const live = await executeWorkflow(n8n, 'hgCleanUpLive001');
+		expect(live.run.status).toBe('success');
+		expect(nodeItems(live.run, 'Delete the asset')).toEqual(
+			old.map((asset) => ({ id: asset.id, deleted: true })),
+		);
+		expect(standIn.deleted).toEqual(old.map((asset) => asset.id));
+	});
+
+	it("example: uploading a folder streams each file from n8n's binary store into HeyGen, the large one by direct upload", async () => {
+		const result = await executeWorkflow(n8n, 'hgUploadFolder01');
+		expect(result.run.status).toBe('success');
+		const sha = (name: string) =>
+			createHash('sha256')
+				.update(readFileSync(join(TO_HEYGEN, name)))
+				.digest('hex');
+		const byName = Object.fromEntries(standIn.uploads.map((upload) => [upload.fileName, upload]));
+		expect(Object.keys(byName).sort()).toEqual(['logo.png', 'long-take.mp4']);
+		expect(byName['logo.png']).toMatchObject({
+			via: 'multipart',
+			contentType: 'image/png',
+			sha256: sha('logo.png'),
+		});
+		expect(byName['long-take.mp4']).toMatchObject({
+			via: 'direct',
+			contentType: 'video/mp4',
+			size: LARGE_UPLOAD_BYTES,
+			sha256: sha('long-take.mp4'),
+		});
+		const items = nodeItems(result.run, 'Upload to HeyGen');
+		expect(items.map((item) => item.id).sort()).toEqual(
+			standIn.uploads.map((upload) => upload.assetId).sort(),
+		);
+		expect(
+			standIn.requests
+				.filter((request) => request.path.startsWith('/uploads/'))
+				.every((request) => request.apiKey === undefined),
+		).toBe(true);
+	});
+});
+
+/** The file name the node gives an asset's download (its name, with the extension of its URL when it has none). */
+function readFileName(asset: { name: string; url: string | null }) {
+	if (/\.[A-Za-z0-9]{2,5}$/.test(asset.name)) return asset.name;
+	return `${asset.name}.${String(asset.url).split('.').pop()}`;
+}

@@ -1,0 +1,167 @@
+// @ts-check
+/**
+ * `npm run bench:upload`: Asset → Upload in a real n8n, against the stand-in: n8n's peak RSS
+ * against the file size, the file read from disk into n8n's filesystem binary store and streamed
+ * to HeyGen (one request up to 32 MB, the direct upload above). Beside each, the same workflow
+ * without the upload, so the upload's own share shows. Prints figures; asserts nothing.
+ *
+ *   --sizes 1,64,512   file sizes in MiB (default 1,64,512)
+ */
+'use strict';
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const { ensureRuntime } = require('./n8n-runtime');
+const {
+	PROJECT_ROOT,
+	createN8n,
+	executeWorkflow,
+	importCredentials,
+	importWorkflows,
+	nodeItems,
+	watchPeakRss,
+} = require('./lib/n8n');
+const { startStandIn } = require('../test/stand-in/heygen-stand-in');
+
+const MiB = 1024 * 1024;
+const CREDENTIAL = { id: 'benchHeyGenCred1', name: 'HeyGen' };
+
+/** @param {string} name @param {string} fallback */
+function arg(name, fallback) {
+	const index = process.argv.indexOf(`--${name}`);
+	return index > 0 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
+}
+
+/**
+ * Manual Trigger → Read Files from Disk → (HeyGen Upload).
+ * @param {string} id @param {string} file @param {boolean} upload
+ */
+function uploadWorkflow(id, file, upload) {
+	/** @type {Array<Record<string, unknown>>} */
+	const nodes = [
+		{
+			id: `${id}-t`,
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+		{
+			id: `${id}-r`,
+			name: 'Read',
+			type: 'n8n-nodes-base.readWriteFile',
+			typeVersion: 1.1,
+			position: [220, 0],
+			parameters: { fileSelector: file, options: {} },
+		},
+	];
+	/** @type {Record<string, unknown>} */
+	const connections = { Start: { main: [[{ node: 'Read', type: 'main', index: 0 }]] } };
+	if (upload) {
+		nodes.push({
+			id: `${id}-h`,
+			name: 'HeyGen',
+			type: 'n8n-nodes-heygen.heyGen',
+			typeVersion: 2,
+			position: [440, 0],
+			parameters: { resource: 'asset', operation: 'upload' },
+			credentials: { heyGenApi: CREDENTIAL },
+		});
+		connections.Read = { main: [[{ node: 'HeyGen', type: 'main', index: 0 }]] };
+	}
+	return { id, name: id, active: false, settings: { executionOrder: 'v1' }, nodes, connections };
+}
+
+/**
+ * Peak RSS of one n8n run that reads (and uploads) a file of `size` MiB.
+ * @param {{ node: string, n8n: string }} runtime @param {number} size @param {boolean} upload
+ */
+async function measure(runtime, size, upload) {
+	const standIn = await startStandIn({ assets: 1, folders: 0 });
+	const files = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-bench-upload-'));
+	const file = path.join(files, `clip-${size}.mp4`);
+	const chunk = Buffer.alloc(MiB, 0x42);
+	const fd = fs.openSync(file, 'w');
+	for (let i = 0; i < size; i++) fs.writeSync(fd, chunk);
+	fs.closeSync(fd);
+	const n8n = await createN8n({
+		runtime,
+		env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem', N8N_RESTRICT_FILE_ACCESS_TO: files },
+	});
+	try {
+		await importCredentials(n8n, [
+			{ ...CREDENTIAL, type: 'heyGenApi', data: { apiKey: standIn.apiKey, baseUrl: standIn.url } },
+		]);
+		await importWorkflows(n8n, [uploadWorkflow('benchUpload00001', file, upload)]);
+		/** @type {{ stop: () => number } | undefined} */
+		let watcher;
+		const result = await executeWorkflow(n8n, 'benchUpload00001', {
+			onSpawn: (child) => (watcher = watchPeakRss(child.pid ?? 0)),
+			timeoutMs: 20 * 60_000,
+		});
+		const peakRss = watcher?.stop() ?? 0;
+		if (result.run?.status !== 'success') {
+			throw new Error(
+				`the run failed: ${JSON.stringify(result.run?.data?.resultData?.error ?? result.stdout.slice(-500))}`,
+			);
+		}
+		if (upload) {
+			const [asset] = nodeItems(result.run, 'HeyGen');
+			const [received] = standIn.uploads;
+			if (!asset || received?.size !== size * MiB)
+				throw new Error(`the stand-in received ${received?.size} bytes, not ${size * MiB}`);
+		}
+		return { peakRss, via: standIn.uploads[0]?.via ?? '-', runMs: result.ms };
+	} finally {
+		await standIn.close();
+		fs.rmSync(n8n.userFolder, { recursive: true, force: true });
+		fs.rmSync(files, { recursive: true, force: true });
+	}
+}
+
+async function main() {
+	const runtime = await ensureRuntime();
+	const sizes = arg('sizes', '1,64,512').split(',').map(Number);
+	console.log(
+		`Asset → Upload in n8n ${runtime.n8nVersion}, filesystem binary mode, against the stand-in on loopback.\n`,
+	);
+	console.log('file size   read only   read + upload   upload path   run');
+	/** @type {string[]} */
+	const rows = [];
+	for (const size of sizes) {
+		const readOnly = await measure(runtime, size, false);
+		const uploaded = await measure(runtime, size, true);
+		const mib = (/** @type {number} */ bytes) => `${(bytes / MiB).toFixed(0)} MiB`;
+		console.log(
+			`${`${size} MiB`.padStart(9)}   ${mib(readOnly.peakRss).padStart(9)}   ${mib(uploaded.peakRss).padStart(13)}   ${uploaded.via.padStart(11)}   ${(uploaded.runMs / 1000).toFixed(1)} s`,
+		);
+		rows.push(
+			`| ${size} MiB | ${mib(readOnly.peakRss)} | ${mib(uploaded.peakRss)} | ${uploaded.via} | ${(uploaded.runMs / 1000).toFixed(1)} s |`,
+		);
+	}
+	const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB`;
+	fs.writeFileSync(
+		path.join(PROJECT_ROOT, 'docs', 'benchmarks-upload.md'),
+		[
+			'# Asset → Upload: memory',
+			'',
+			`Written by \`npm run bench:upload\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine}. n8n ${runtime.n8nVersion}, filesystem binary mode, the stand-in on loopback.`,
+			'',
+			"Peak RSS of the n8n process for one file read from disk (Read Files from Disk), without and with the HeyGen upload after it. Up to 32 MB the file goes in one multipart request, above through the direct upload (read twice: once for its SHA-256, once to send it). The run time includes n8n's start.",
+			'',
+			'| File size | Read only | Read + upload | Upload path | Run |',
+			'| ---: | ---: | ---: | :--- | ---: |',
+			...rows,
+			'',
+		].join('\n'),
+	);
+	console.log('\nWritten to docs/benchmarks-upload.md');
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
