@@ -65,7 +65,7 @@ async function main() {
 		const assets = nodeItems(result.run, HEYGEN_NODE);
 		const [summary] = nodeItems(result.run, SUMMARY_NODE);
 		const requests = backend.standIn
-			? ` in ${backend.standIn.requestsTo('/v1/asset/list').length} List Assets requests`
+			? ` in ${backend.standIn.requestsTo('/v3/assets').length} list requests (GET /v3/assets)`
 			: '';
 		console.log(
 			`\nThe HeyGen node returned ${assets.length} items${requests}; the execution took ${(result.ms / 1000).toFixed(1)} s.\n`,
@@ -73,7 +73,7 @@ async function main() {
 		console.log(
 			table(summary.rows, [
 				['file_type', 'type'],
-				['folder_id', 'folder'],
+				['folder', 'folder'],
 				['count', 'assets'],
 				['newest', 'newest'],
 				['oldest', 'oldest'],
