@@ -13,6 +13,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+const { arg } = require('./lib/args');
 const { ensureRuntime } = require('./n8n-runtime');
 const {
 	PROJECT_ROOT,
@@ -27,12 +28,6 @@ const { heyGenWorkflow } = require('./lib/workflows');
 const { startStandIn } = require('../test/stand-in/heygen-stand-in');
 
 const MiB = 1024 * 1024;
-
-/** @param {string} name @param {string} fallback */
-function arg(name, fallback) {
-	const index = process.argv.indexOf(`--${name}`);
-	return index > 0 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
-}
 
 /**
  * One n8n run against a fresh stand-in.

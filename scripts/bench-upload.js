@@ -13,6 +13,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+const { arg } = require('./lib/args');
 const { ensureRuntime } = require('./n8n-runtime');
 const {
 	PROJECT_ROOT,
@@ -27,12 +28,6 @@ const { startStandIn } = require('../test/stand-in/heygen-stand-in');
 
 const MiB = 1024 * 1024;
 const CREDENTIAL = { id: 'benchHeyGenCred1', name: 'HeyGen' };
-
-/** @param {string} name @param {string} fallback */
-function arg(name, fallback) {
-	const index = process.argv.indexOf(`--${name}`);
-	return index > 0 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
-}
 
 /**
  * Manual Trigger → Read Files from Disk → (HeyGen Upload).

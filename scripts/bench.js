@@ -16,6 +16,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+const { arg } = require('./lib/args');
 const { ensureRuntime } = require('./n8n-runtime');
 const {
 	PROJECT_ROOT,
@@ -26,14 +27,6 @@ const {
 	watchPeakRss,
 } = require('./lib/n8n');
 const { startStandIn } = require('../test/stand-in/heygen-stand-in');
-
-/** @param {string} name @param {string} fallback */
-function arg(name, fallback) {
-	const index = process.argv.indexOf(`--${name}`);
-	return index > 0 && process.argv[index + 1] && !process.argv[index + 1].startsWith('--')
-		? process.argv[index + 1]
-		: fallback;
-}
 
 const LIST = '/v1/asset/list';
 const MiB = 1024 * 1024;
