@@ -65,8 +65,8 @@ async function main() {
 		await heyGenNode.waitFor({ timeout: 60_000 });
 		await page.waitForTimeout(1500);
 		check(
-			(await page.locator('[data-test-id="canvas-node"]').count()) === 5,
-			'the audit example shows its five nodes',
+			(await page.locator('[data-test-id="canvas-node"]').count()) === 6,
+			'the audit example shows its six nodes',
 		);
 		await page.screenshot({ path: path.join(DOCS, 'editor-audit-workflow.png') });
 
@@ -76,6 +76,12 @@ async function main() {
 		check(
 			await ndv.getByText('Return All', { exact: true }).isVisible(),
 			'the HeyGen node shows "Return All"',
+		);
+		check(
+			(
+				await ndv.locator('[data-test-id="parameter-input-apiVersion"] input').inputValue()
+			).startsWith('V3'),
+			'the HeyGen node is version 2: API Version is v3',
 		);
 		await ndv.locator('[data-test-id="parameter-input-returnAll"]').click();
 		const limit = ndv.locator('[data-test-id="parameter-input-limit"]');
@@ -105,8 +111,18 @@ async function main() {
 			`the folder picker lists the stand-in's ${expected.length} folders (${expected.join(', ')})`,
 		);
 		await page.screenshot({ path: path.join(DOCS, 'node-folder-picker.png') });
+		await page.keyboard.press('Escape');
+		await ndv.locator('[data-test-id="parameter-input-operation"]').click();
+		const operations = ['Delete', 'Get', 'Get Many', 'Upload'];
+		await page.getByText('Upload', { exact: true }).first().waitFor({ timeout: 10_000 });
+		await page.waitForTimeout(800);
+		const listed = await Promise.all(
+			operations.map((name) => page.getByText(name, { exact: true }).last().isVisible()),
+		);
+		check(listed.every(Boolean), `the Asset operations are ${operations.join(', ')}`);
+		await page.screenshot({ path: path.join(DOCS, 'node-operations.png') });
 		console.log(
-			`screenshots: ${path.relative(PROJECT_ROOT, DOCS)}/editor-audit-workflow.png, node-folder-picker.png`,
+			`screenshots: ${path.relative(PROJECT_ROOT, DOCS)}/editor-audit-workflow.png, node-folder-picker.png, node-operations.png`,
 		);
 	} finally {
 		await browser.close();
