@@ -67,15 +67,18 @@ const UPLOAD_TYPES = /** @type {Record<string, string>} */ ({
  * @property {boolean} is_trash
  */
 /**
- * @typedef {'status' | 'reset' | 'html' | 'truncated' | 'notJson' | 'errorBody' | 'noData' | 'slow' | 'repeatToken' | 'redirect' | 'dropAnswer'} FaultKind
+ * @typedef {'status' | 'reset' | 'html' | 'truncated' | 'notJson' | 'errorBody' | 'noData' | 'slow' | 'repeatToken' | 'redirect' | 'dropAnswer' | 'overlap' | 'pageShape'} FaultKind
  * @typedef {object} Fault
  * @property {FaultKind} kind what goes wrong: an HTTP status (with `status`, `retryAfter`), a
  *   dropped connection, an HTML page, JSON cut short, a text body, a 200 whose `error` is set,
  *   a 200 without `data`, an answer delayed by `delayMs`, a page whose token is the one the
  *   client sent (the token never changes), a 302 to the same path on another origin (localhost), or
- *   (dropAnswer) the request is carried out in full and then the connection drops before the answer
+ *   (dropAnswer) the request is carried out in full and then the connection drops before the answer;
+ *   (overlap) a list page that starts with the previous page's last asset again; (pageShape, v3) a
+ *   page whose has_more is missing, a string, or false beside a next_token (`shape`)
  * @property {string} [path] the endpoint it hits (default: any)
  * @property {string} [method] the method it hits (default: any)
+ * @property {'hasMoreMissing' | 'hasMoreString' | 'tokenWithoutMore'} [shape] for kind 'pageShape'
  * @property {number} [at] the 1-based number of the request to that path where it starts (default: the next one)
  * @property {number} [times] how many requests in a row it hits (default 1)
  * @property {number} [status] for kind 'status' and 'html' (default 500)
@@ -305,6 +308,8 @@ async function startStandIn(options = {}) {
 	const requests = [];
 	/** @type {Map<string, number>} */
 	const countByPath = new Map();
+	/** @type {Array<(record: RecordedRequest) => void>} called after each answer, e.g. to change the library between pages */
+	let afterHooks = [];
 	const startedAt = Date.now();
 	/** Downloads at once, now and at the most since the last reset. */
 	const fileStats = { inFlight: 0, maxInFlight: 0 };
@@ -334,7 +339,7 @@ async function startStandIn(options = {}) {
 	};
 
 	/** @param {Record<string, string>} query @param {boolean} [repeatToken] answer with the token the client sent */
-	function listAssets(query, repeatToken = false) {
+	function listAssets(query, repeatToken = false, overlap = 0) {
 		const limit = pageSize(query, 'limit', DEFAULT_PAGE_SIZE);
 		const fileType = query.file_type;
 		if (
@@ -360,7 +365,7 @@ async function startStandIn(options = {}) {
 			(asset) =>
 				(!fileType || asset.file_type === fileType) && (!folderId || asset.folder_id === folderId),
 		);
-		const page = matching.slice(offset, offset + limit).map(present);
+		const page = matching.slice(Math.max(0, offset - overlap), offset + limit).map(present);
 		/** @type {Record<string, unknown>} */
 		const data = {
 			assets: page,
@@ -383,7 +388,7 @@ async function startStandIn(options = {}) {
 	 * empty = the root only; pages follow `next_token` while `has_more`.
 	 * @param {Record<string, string>} query
 	 */
-	function listAssetsV3(query) {
+	function listAssetsV3(query, overlap = 0) {
 		if (!query.username)
 			throw new HttpError(400, v3Error('invalid_parameter', 'username is required', 'username'));
 		const limit = pageSize(query, 'limit', DEFAULT_PAGE_SIZE, 'v3');
@@ -400,7 +405,7 @@ async function startStandIn(options = {}) {
 		const matching = owned.filter(
 			(asset) => folderFilter === undefined || asset.folder_id === folderFilter,
 		);
-		const data = matching.slice(offset, offset + limit).map(v3Asset);
+		const data = matching.slice(Math.max(0, offset - overlap), offset + limit).map(v3Asset);
 		const hasMore = behaviour.tokenLoop || offset + limit < matching.length;
 		const nextToken = behaviour.tokenLoop
 			? encodeToken({ o: 0, q: fingerprint })
@@ -971,6 +976,17 @@ async function startStandIn(options = {}) {
 					return sendJson(res, 200, { error: null });
 				case 'repeatToken':
 					return sendJson(res, 200, listAssets(query, true));
+				case 'overlap':
+					return sendJson(res, 200, v3 ? listAssetsV3(query, 1) : listAssets(query, false, 1));
+				case 'pageShape': {
+					const body = listAssetsV3(query);
+					/** @type {Record<string, unknown>} */
+					const shaped = { ...body };
+					if (fault.shape === 'hasMoreMissing') delete shaped.has_more;
+					if (fault.shape === 'hasMoreString') shaped.has_more = String(body.has_more);
+					if (fault.shape === 'tokenWithoutMore') shaped.has_more = false;
+					return sendJson(res, 200, shaped);
+				}
 				case 'redirect':
 					res.writeHead(302, { location: `${origin.replace('127.0.0.1', 'localhost')}${req.url}` });
 					return res.end();
@@ -1069,6 +1085,7 @@ async function startStandIn(options = {}) {
 		requests.push(record);
 		res.on('finish', () => {
 			record.status = res.statusCode;
+			for (const hook of afterHooks) hook(record);
 		});
 		res.on('close', () => {
 			// The client went away before the answer was complete (a timeout or a cancelled run).
@@ -1164,6 +1181,20 @@ async function startStandIn(options = {}) {
 			return present(asset);
 		},
 		/**
+		 * Calls `hook` after each answer has been sent (until reset): a test changes the library
+		 * between two pages with it.
+		 * @param {(record: RecordedRequest) => void} hook
+		 */
+		afterRequest(hook) {
+			afterHooks.push(hook);
+		},
+		/** Deletes an asset, as DELETE /v3/assets/{id} does. @param {string} id */
+		removeAsset(id) {
+			const before = account.assets.length;
+			account.assets = account.assets.filter((asset) => asset.id !== id);
+			return account.assets.length < before;
+		},
+		/**
 		 * Adds a folder (inside another when parent_id is given).
 		 * @param {{ name: string, parent_id?: string | null }} fields
 		 */
@@ -1187,6 +1218,7 @@ async function startStandIn(options = {}) {
 		/** Forgets faults, recorded requests and behaviour changes. */
 		reset() {
 			faults = [];
+			afterHooks = [];
 			requests.length = 0;
 			uploads.length = 0;
 			deleted.length = 0;

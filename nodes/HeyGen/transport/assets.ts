@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { heyGenContractError } from './errors';
-import { type Page, type PageWalk, walkPages } from './paging';
+import { MAX_PAGE_SIZE, type Page, type PageWalk, sameIds, walkPages } from './paging';
 import { heyGenApiRequest, type HeyGenContext, oncePerRun, requestLabel } from './request';
 
 export const FILE_TYPES = ['image', 'audio', 'video'] as const;
@@ -21,6 +21,15 @@ export interface ListingOptions extends AssetFilters {
 	/** v3 only: the `owner` of the assets; looked up with GET /v3/users/me when empty. */
 	ownerUsername?: string;
 }
+
+/**
+ * A list of several pages is read again, whole, when it changed while it was read (at most this many
+ * reads): with offset-like page tokens, an asset added or deleted in front of the reader moves the
+ * others across a page boundary.
+ */
+export const MAX_READS = 3;
+
+const assetId = (asset: IDataObject) => String(asset.id);
 
 /** The v3 username from /v3/users/me, asked once per node run, not once per item or page. */
 const usernameByRun = new WeakMap<object, Promise<string>>();
@@ -105,9 +114,12 @@ async function v1AssetPage(
 			itemIndex,
 		);
 	}
+	const total = Number(data.total);
 	return {
 		items: data.assets as IDataObject[],
 		next: isEnd(data.token) ? undefined : (data.token as string),
+		total:
+			data.total === undefined || data.total === null || Number.isNaN(total) ? undefined : total,
 	};
 }
 
@@ -128,18 +140,37 @@ export async function v3AssetPage(
 			itemIndex,
 		);
 	}
-	if (body.has_more === true && (isEnd(body.next_token) || typeof body.next_token !== 'string')) {
+	const end = v3NextToken(body.has_more, body.next_token);
+	if ('problem' in end) {
 		throw unexpected(
 			this,
 			'HeyGen returned an unexpected page token',
-			`GET ${endpoint} said has_more without a next_token.`,
+			`GET ${endpoint} answered ${end.problem}; ${keptSoFar} assets had been read. None are returned, to avoid an incomplete list.`,
 			itemIndex,
 		);
 	}
-	return {
-		items: (body.data as IDataObject[]).map(v3AssetToV1),
-		next: body.has_more === true ? (body.next_token as string) : undefined,
-	};
+	return { items: (body.data as IDataObject[]).map(v3AssetToV1), next: end.next };
+}
+
+/**
+ * The next page's token from v3's `has_more` and `next_token`, or what is wrong with them: the two
+ * must agree (more pages and a token, or no more and no token), and `has_more` must be a boolean.
+ */
+export function v3NextToken(
+	hasMore: unknown,
+	nextToken: unknown,
+): { next?: string } | { problem: string } {
+	if (typeof hasMore !== 'boolean') {
+		return {
+			problem: `has_more as ${hasMore === undefined ? 'nothing' : JSON.stringify(hasMore)}, not true or false`,
+		};
+	}
+	if (hasMore) {
+		if (typeof nextToken === 'string' && nextToken !== '') return { next: nextToken };
+		return { problem: 'has_more true without a next_token' };
+	}
+	if (isEnd(nextToken)) return {};
+	return { problem: 'has_more false with a next_token' };
 }
 
 /** The error for a page walk that would never end. */
@@ -166,13 +197,16 @@ export function endlessPagesError(
 }
 
 /**
- * Lists assets page by page with HeyGen's v1 List Assets or v3 /v3/assets, in HeyGen's order.
+ * Lists assets page by page with HeyGen's v1 List Assets or v3 /v3/assets, in HeyGen's order, each
+ * asset once. With `confirm`, a list of several pages is checked when it is complete: v1's `total`
+ * must be the same on every page; on v3, which has none, the first page is read again (one more
+ * request) and must be the same. Else the whole list is read again.
  * The file type is a query parameter on v1 and a filter in the node on v3 (which has none).
  */
 export async function listAssets(
 	this: HeyGenContext,
 	options: ListingOptions,
-	walk: Omit<PageWalk<IDataObject>, 'keep'>,
+	walk: Pick<PageWalk<IDataObject>, 'limit' | 'keepGoing'> & { confirm?: boolean },
 	itemIndex?: number,
 ): Promise<IDataObject[]> {
 	const { apiVersion, fileType, folderId } = options;
@@ -195,11 +229,35 @@ export async function listAssets(
 		apiVersion === 'v3' && fileType
 			? (asset: IDataObject) => asset.file_type === fileType
 			: undefined;
-	return await walkPages(
-		fetchPage,
-		{ ...walk, keep },
-		endlessPagesError(this, ENDPOINTS[apiVersion], 'assets', itemIndex),
-	);
+	const fail = endlessPagesError(this, ENDPOINTS[apiVersion], 'assets', itemIndex);
+	for (let read = 1; ; read++) {
+		const walked = await walkPages(fetchPage, { ...walk, keep, idOf: assetId }, fail);
+		if (walked.duplicates > 0) {
+			this.logger.debug(
+				`HeyGen sent ${walked.duplicates} assets twice while listing; each is output once`,
+				{
+					endpoint: ENDPOINTS[apiVersion],
+					duplicates: walked.duplicates,
+				},
+			);
+		}
+		if (!walk.confirm || walked.pages === 1 || (walked.totals && !walked.totalChanged))
+			return walked.items;
+		// No total to compare (v3), or it moved: read the first page again to see whether the front moved.
+		const again = walked.totals
+			? undefined
+			: await fetchPage(undefined, walked.firstPage.length || MAX_PAGE_SIZE, 0);
+		if (again && sameIds(walked.firstPage, again.items, assetId)) return walked.items;
+		if (read === MAX_READS) {
+			throw unexpected(
+				this,
+				'The HeyGen library kept changing while it was being listed',
+				`It changed during each of ${MAX_READS} reads (assets were added or deleted), so pages may have shifted under the page token. No assets are returned, to avoid an incomplete list; run the node again.`,
+				itemIndex,
+			);
+		}
+		this.logger.debug('The HeyGen library changed while it was listed; listing it again', { read });
+	}
 }
 
 const assetPath = (assetId: string) => `/v3/assets/${encodeURIComponent(assetId)}`;

@@ -76,9 +76,10 @@ export async function listFolders(
 	walk: Pick<PageWalk<IDataObject>, 'limit'>,
 	itemIndex?: number,
 ): Promise<IDataObject[]> {
-	return await walkPages(
+	const walked = await walkPages(
 		async (token, size) => await folderPage.call(this, filters, token, size, itemIndex),
-		walk,
+		{ ...walk, idOf: (folder) => String(folder.id) },
 		endlessPagesError(this, FOLDERS_ENDPOINT, 'folders', itemIndex),
 	);
+	return walked.items;
 }

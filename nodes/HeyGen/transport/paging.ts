@@ -8,6 +8,28 @@ export const MAX_EMPTY_PAGES = 5;
 export interface Page<T> {
 	items: T[];
 	next?: string;
+	/** How many items the whole list has, where HeyGen says (v1's `total`). */
+	total?: number;
+}
+
+/** What a walk read. */
+export interface Walked<T> {
+	/** The items kept, each once, in HeyGen's order. */
+	items: T[];
+	/** Items HeyGen sent again (the same id on an earlier page), dropped. */
+	duplicates: number;
+	pages: number;
+	/** The first page as HeyGen sent it, before `keep`. */
+	firstPage: T[];
+	/** Whether every page carried HeyGen's `total` (v1 does). */
+	totals: boolean;
+	/** Whether HeyGen's `total` differed between pages: the list changed while it was read. */
+	totalChanged: boolean;
+}
+
+/** The ids of the items, in order, for comparing two reads of a page. */
+export function sameIds<T>(a: T[], b: T[], idOf: (item: T) => string): boolean {
+	return a.length === b.length && a.every((item, index) => idOf(item) === idOf(b[index]));
 }
 
 export interface PageWalk<T> {
@@ -17,6 +39,8 @@ export interface PageWalk<T> {
 	keep?: (item: T) => boolean;
 	/** Called after each page with what has been kept so far and the whole page; false stops the walk. */
 	keepGoing?: (kept: T[], page: T[]) => boolean;
+	/** An item's identity: an item whose id was already kept is not kept again. */
+	idOf?: (item: T) => string;
 }
 
 /** Where a walk is between two pages. */
@@ -63,25 +87,49 @@ export function nextStep(
 }
 
 /**
- * Reads pages until the walk says stop, each page once, and returns the items kept in HeyGen's order.
- * `fetchPage` asks HeyGen for one page; `fail` makes the error for a walk that would never end.
+ * Reads pages until the walk says stop, each page once, and returns the items kept in HeyGen's order,
+ * each id once. `fetchPage` asks HeyGen for one page; `fail` makes the error for a walk that would
+ * never end.
  */
 export async function walkPages<T>(
 	fetchPage: (token: string | undefined, size: number, keptSoFar: number) => Promise<Page<T>>,
 	walk: PageWalk<T>,
 	fail: (reason: 'repeatedToken' | 'emptyPages', keptSoFar: number) => Error,
-): Promise<T[]> {
+): Promise<Walked<T>> {
 	const kept: T[] = [];
+	const keptIds = new Set<string>();
 	const seenTokens = new Set<string>();
 	let token: string | undefined;
 	let emptyPagesInARow = 0;
+	let duplicates = 0;
+	let pages = 0;
+	let firstPage: T[] = [];
+	let firstTotal: number | undefined;
+	let totalChanged = false;
+	const isNew = (item: T) => {
+		if (!walk.idOf) return true;
+		const id = walk.idOf(item);
+		if (keptIds.has(id)) {
+			duplicates += 1;
+			return false;
+		}
+		keptIds.add(id);
+		return true;
+	};
 	for (;;) {
 		const page = await fetchPage(
 			token,
 			pageSize(walk.limit, kept.length, walk.keep !== undefined),
 			kept.length,
 		);
-		const wanted = walk.keep ? page.items.filter(walk.keep) : page.items;
+		pages += 1;
+		if (pages === 1) {
+			firstPage = page.items;
+			firstTotal = page.total;
+		} else if (page.total !== firstTotal) {
+			totalChanged = true;
+		}
+		const wanted = (walk.keep ? page.items.filter(walk.keep) : page.items).filter(isNew);
 		const missing = walk.limit === undefined ? wanted.length : walk.limit - kept.length;
 		kept.push(...wanted.slice(0, missing));
 		const callerWantsMore = walk.keepGoing ? walk.keepGoing(kept, page.items) : true;
@@ -91,7 +139,16 @@ export async function walkPages<T>(
 			walk.limit,
 			callerWantsMore,
 		);
-		if (step.action === 'stop') return kept;
+		if (step.action === 'stop') {
+			return {
+				items: kept,
+				duplicates,
+				pages,
+				firstPage,
+				totals: firstTotal !== undefined,
+				totalChanged,
+			};
+		}
 		if (step.action === 'fail') throw fail(step.reason, kept.length);
 		emptyPagesInARow = page.items.length === 0 ? emptyPagesInARow + 1 : 0;
 		seenTokens.add(step.token);
