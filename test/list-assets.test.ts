@@ -373,19 +373,26 @@ describe('retries', () => {
 		expect(standIn.requestsTo(LIST)).toHaveLength(4);
 	}, 20_000);
 
-	it('a cancelled execution stops while waiting on Retry-After', async () => {
-		standIn.addFault({ path: LIST, kind: 'status', status: 429, retryAfter: '20' });
-		const controller = new AbortController();
-		const started = Date.now();
-		setTimeout(() => controller.abort(), 300);
-		await expect(
-			runHeyGenNode({
+	it.each([
+		['stop on error', false],
+		['On Error → Continue', true],
+	])(
+		'a cancelled execution (%s) stops while waiting on Retry-After: "The execution was cancelled", no error items, no further input items',
+		async (_label, continueOnFail) => {
+			standIn.addFault({ path: LIST, kind: 'status', status: 429, retryAfter: '20' });
+			const controller = new AbortController();
+			const started = Date.now();
+			setTimeout(() => controller.abort(), 300);
+			const run = runHeyGenNode({
 				credentials: credentials(),
 				parameters: { resource: 'asset', operation: 'getAll', returnAll: true },
+				input: [{ json: {} }, { json: {} }, { json: {} }],
+				continueOnFail,
 				abortSignal: controller.signal,
-			}),
-		).rejects.toThrow();
-		expect(Date.now() - started).toBeLessThan(5000);
-		expect(standIn.requestsTo(LIST)).toHaveLength(1);
-	});
+			});
+			await expect(run).rejects.toThrow(/^The execution was cancelled$/);
+			expect(Date.now() - started).toBeLessThan(5000);
+			expect(standIn.requestsTo(LIST)).toHaveLength(1);
+		},
+	);
 });

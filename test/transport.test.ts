@@ -40,18 +40,32 @@ describe('HeyGen error bodies', () => {
 describe('Retry-After and backoff', () => {
 	const now = Date.parse('2026-11-29T10:00:00Z');
 
-	it('reads seconds and HTTP dates', () => {
+	it('reads delta-seconds and the three HTTP-date forms', () => {
 		expect(retryAfterMs('3', now)).toBe(3000);
-		expect(retryAfterMs('0.5', now)).toBe(500);
+		expect(retryAfterMs(' 0 ', now)).toBe(0);
+		expect(retryAfterMs(4, now)).toBe(4000);
 		expect(retryAfterMs('Sun, 29 Nov 2026 10:00:07 GMT', now)).toBe(7000);
 		expect(retryAfterMs('Sun, 29 Nov 2026 09:59:00 GMT', now)).toBe(0);
+		expect(retryAfterMs('Sunday, 29-Nov-26 10:00:05 GMT', now)).toBe(5000);
+		expect(retryAfterMs('Sun Nov 29 10:00:09 2026', now)).toBe(9000);
 		expect(retryAfterMs(['2'], now)).toBe(2000);
 	});
 
-	it('ignores what is not a Retry-After value', () => {
-		expect(retryAfterMs(undefined, now)).toBeUndefined();
-		expect(retryAfterMs('', now)).toBeUndefined();
-		expect(retryAfterMs('soon', now)).toBeUndefined();
+	it.each([
+		undefined,
+		'',
+		'soon',
+		'abc',
+		'-5',
+		'1.5',
+		'0x10',
+		'5s',
+		'Sun, 31 Feb 2026 10:00:07 GMT',
+		'2026-11-29T10:00:07Z',
+		'Mon, 29 Nov 2026 10:00:07 GMT',
+	])('%p is no Retry-After value: the normal backoff applies', (value) => {
+		expect(retryAfterMs(value, now)).toBeUndefined();
+		expect(backoffMs(1, value)).toBe(2 * RETRY_POLICY.baseDelayMs);
 	});
 
 	it('doubles from about a second and caps every wait at 30 s', () => {

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { asNodeError } from '../transport';
+import { asNodeError, cancelledError, isCancellation } from '../transport';
 import * as asset from './asset/Asset.resource';
 import * as folder from './folder/Folder.resource';
 import type { HeyGenNodeType, HeyGenResource } from './node.type';
@@ -40,6 +40,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		try {
 			returnData.push(...(await operationFor(this, itemIndex).call(this, itemIndex)));
 		} catch (error) {
+			// A stopped run stops here, for every item: it is not an item's error.
+			if (isCancellation(error)) throw asNodeError(this.getNode(), error, itemIndex);
+			if (this.getExecutionCancelSignal()?.aborted)
+				throw cancelledError(this, 'The node', itemIndex);
 			if (this.continueOnFail()) {
 				returnData.push({
 					json: { error: (error as Error).message },

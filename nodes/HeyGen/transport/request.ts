@@ -11,7 +11,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import { heyGenContractError, heyGenErrorMessage, heyGenStatusError } from './errors';
+import { asNodeError, heyGenContractError, heyGenErrorMessage, heyGenStatusError } from './errors';
 
 export const CREDENTIAL_TYPE = 'heyGenApi';
 
@@ -80,16 +80,45 @@ function networkFailure(error: unknown): NetworkFailure {
 	return { code, message, cancelled };
 }
 
-/** Milliseconds to wait as a Retry-After header asks (seconds or an HTTP date), if it says. */
+const MONTH = '(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+/** RFC 9110's HTTP-date: IMF-fixdate, and the obsolete RFC 850 and asctime forms it still allows. */
+const IMF_FIXDATE = new RegExp(
+	`^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`,
+);
+const RFC_850_DATE = new RegExp(
+	`^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`,
+);
+const ASCTIME_DATE = new RegExp(
+	`^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ${MONTH} ( \\d|\\d{2}) ${TIME} \\d{4}$`,
+);
+
+/** The time an HTTP-date names, or undefined when the text is not one (or names no real day). */
+function httpDate(text: string): number | undefined {
+	if (IMF_FIXDATE.test(text)) {
+		const ms = Date.parse(text);
+		// A day that does not exist (31 Feb) parses into another day: the round trip shows it.
+		return !Number.isNaN(ms) && new Date(ms).toUTCString() === text ? ms : undefined;
+	}
+	const ms = RFC_850_DATE.test(text)
+		? Date.parse(text)
+		: ASCTIME_DATE.test(text)
+			? Date.parse(`${text} GMT`)
+			: NaN;
+	return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * Milliseconds to wait as a Retry-After header asks: delta-seconds (digits only) or an HTTP-date.
+ * Anything else (-5, 1.5, abc) says nothing, and the normal backoff applies.
+ */
 export function retryAfterMs(header: unknown, now = Date.now()): number | undefined {
 	const value = Array.isArray(header) ? header[0] : header;
 	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
 	const text = String(value).trim();
-	if (text === '') return undefined;
-	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-	const date = Date.parse(text);
-	if (Number.isNaN(date)) return undefined;
-	return Math.max(0, date - now);
+	if (/^\d+$/.test(text)) return Number(text) * 1000;
+	const date = httpDate(text);
+	return date === undefined ? undefined : Math.max(0, date - now);
 }
 
 export function backoffMs(retryIndex: number, retryAfterHeader?: unknown): number {
@@ -206,6 +235,26 @@ export function cancelledError(
 	});
 }
 
+/** Waits before another attempt; a run stopped meanwhile ends the wait as a cancellation. */
+async function wait(
+	context: HeyGenContext,
+	ms: number,
+	what: { label: string; itemIndex?: number },
+) {
+	const signal = cancelSignal(context);
+	try {
+		await sleep(ms, signal);
+	} catch (error) {
+		if (signal?.aborted) throw cancelledError(context, `The request ${what.label}`, what.itemIndex);
+		throw asNodeError(context.getNode(), error, what.itemIndex);
+	}
+}
+
+/** Whether an error is the cancellation of the run, which no On Error setting may turn into an item. */
+export function isCancellation(error: unknown): boolean {
+	return error instanceof Error && error.message === CANCELLED_MESSAGE;
+}
+
 export interface SentRequest {
 	response: IN8nHttpFullResponse;
 	/** What the attempts before this answer got (statuses or network codes), oldest first. */
@@ -236,7 +285,7 @@ export async function sendWithRetries(
 			const retryable = failure.code !== undefined && RETRYABLE_NETWORK_CODES.has(failure.code);
 			if (retryable && attempt < RETRY_POLICY.retries) {
 				earlier.push(failure.code ?? 'failed');
-				await sleep(backoffMs(attempt), signal);
+				await wait(context, backoffMs(attempt), what);
 				continue;
 			}
 			throw unreachable(
@@ -247,7 +296,7 @@ export async function sendWithRetries(
 		const status = response.statusCode;
 		if ((status === 429 || status >= 500) && attempt < RETRY_POLICY.retries) {
 			earlier.push(String(status));
-			await sleep(backoffMs(attempt, headerValue(response.headers, 'retry-after')), signal);
+			await wait(context, backoffMs(attempt, headerValue(response.headers, 'retry-after')), what);
 			continue;
 		}
 		return { response, earlier };
