@@ -15,7 +15,11 @@ beforeAll(async () => {
 afterAll(async () => {
 	await standIn.close();
 });
-beforeEach(() => standIn.reset());
+beforeEach(async () => {
+	// Downloads stopped by an earlier test may still be arriving: let them settle first.
+	await standIn.idle();
+	standIn.reset();
+});
 
 async function run(parameters: INodeParameters, continueOnFail = false) {
 	const { output } = await runHeyGenNode({
@@ -87,15 +91,96 @@ it('a failed download fails the item with a NodeApiError naming the asset', asyn
 it("with continueOnFail, a failed download is that asset's error and the others keep their files", async () => {
 	const noUrl = standIn.assets.filter((asset) => asset.url === null);
 	const target = withUrl()[2];
-	standIn.addFault({ path: new URL(target.url as string).pathname, kind: 'status', status: 500 });
+	standIn.addFault({ path: new URL(target.url as string).pathname, kind: 'status', status: 404 });
 	const items: INodeExecutionData[] = await run({ returnAll: true }, true);
 	expect(items).toHaveLength(40);
 	const failed = items.filter((item) => item.json.error);
-	expect(failed.map((item) => item.json.id).sort()).toEqual(
-		[target.id, ...noUrl.map((a) => a.id)].sort(),
-	);
+	expect(failed.map((item) => item.json.id)).toEqual([target.id]);
+	expect(failed[0].json.error).toBe(`Could not download asset ${target.id} (HTTP 404)`);
 	expect(failed.every((item) => item.binary === undefined)).toBe(true);
-	expect(items.filter((item) => !item.json.error).every((item) => item.binary?.data)).toBe(true);
+	const skipped = items.filter((item) => item.json.download_skipped);
+	expect(skipped.map((item) => item.json.id)).toEqual(noUrl.map((asset) => asset.id));
+	const rest = items.filter((item) => !item.json.error && !item.json.download_skipped);
+	expect(rest.length).toBe(40 - 1 - noUrl.length);
+	expect(rest.every((item) => item.binary?.data)).toBe(true);
+});
+
+describe('downloads recover, or fail clearly', () => {
+	const firstWithUrl = () => withUrl()[0];
+	const pathOf = (asset: { url: string | null }) => new URL(asset.url as string).pathname;
+	const indexOf = (asset: { id: string }) =>
+		standIn.assets.findIndex((candidate) => candidate.id === asset.id);
+	const onlyThat = (asset: { id: string }) => ({ limit: indexOf(asset) + 1 });
+
+	it.each([
+		['a 503', { kind: 'status', status: 503 }],
+		['a 429 with Retry-After', { kind: 'status', status: 429, retryAfter: '1' }],
+		['a reset connection', { kind: 'reset' }],
+		['a connection that drops half-way through the file', { kind: 'cutFile' }],
+	] as const)(
+		'%s is retried, and the file comes whole',
+		async (_label, fault) => {
+			const asset = firstWithUrl();
+			standIn.addFault({ path: pathOf(asset), ...fault });
+			const items = await run(onlyThat(asset));
+			const item = items.find((candidate) => candidate.json.id === asset.id);
+			const bytes = Buffer.from(String(item?.binary?.data.data), 'base64');
+			expect(bytes).toHaveLength(FILE_SIZE);
+			expect(bytes.subarray(0, 32).toString()).toBe(asset.id);
+			expect(standIn.requestsTo(pathOf(asset))).toHaveLength(2);
+		},
+		20_000,
+	);
+
+	it('a 404 is not retried', async () => {
+		const asset = firstWithUrl();
+		standIn.addFault({ path: pathOf(asset), kind: 'status', status: 404 });
+		const error = await run(onlyThat(asset)).catch((caught: unknown) => caught as NodeApiError);
+		expect((error as NodeApiError).message).toBe(`Could not download asset ${asset.id} (HTTP 404)`);
+		expect(standIn.requestsTo(pathOf(asset))).toHaveLength(1);
+	});
+
+	it('a connection that keeps dropping: "Could not download asset …" after the retries', async () => {
+		const asset = firstWithUrl();
+		standIn.addFault({ path: pathOf(asset), kind: 'cutFile', times: 10 });
+		const error = await run(onlyThat(asset)).catch((caught: unknown) => caught as NodeApiError);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect((error as NodeApiError).message).toBe(`Could not download asset ${asset.id}`);
+		expect((error as NodeApiError).description).toMatch(/^ECONNRESET: .*, tried 4 times\.$/);
+		expect(standIn.requestsTo(pathOf(asset))).toHaveLength(4);
+	}, 30_000);
+
+	it('when one download fails (On Error → Stop), the others are stopped at once', async () => {
+		const [failing, ...slow] = withUrl().slice(0, 4);
+		// Every file takes 300 ms, so that all four are under way when the first one fails.
+		standIn.set({ latencyMs: 300 });
+		standIn.addFault({ path: pathOf(failing), kind: 'status', status: 404 });
+		for (const asset of slow)
+			standIn.addFault({ path: pathOf(asset), kind: 'slow', delayMs: 8000 });
+		const started = Date.now();
+		const last = Math.max(...[failing, ...slow].map(indexOf));
+		const error = await run({ limit: last + 1, downloadConcurrency: 4 }).catch(
+			(caught: unknown) => caught as NodeApiError,
+		);
+		expect((error as NodeApiError).message).toBe(
+			`Could not download asset ${failing.id} (HTTP 404)`,
+		);
+		expect(Date.now() - started).toBeLessThan(4000);
+		const slowRequests = slow.flatMap((asset) => standIn.requestsTo(pathOf(asset)));
+		expect(slowRequests).toHaveLength(3);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(slowRequests.every((request) => request.abortedAt !== undefined)).toBe(true);
+	}, 20_000);
+
+	it('an asset without a URL comes out without a file, saying why, and the run goes on', async () => {
+		const noUrl = standIn.assets.findIndex((asset) => asset.url === null);
+		expect(noUrl).toBeGreaterThanOrEqual(0);
+		const items = await run({ limit: noUrl + 1 });
+		expect(items[noUrl].json.download_skipped).toBe(
+			'HeyGen lists this asset without a download URL',
+		);
+		expect(items[noUrl].binary).toBeUndefined();
+	});
 });
 
 it('Parallel Downloads outside 1–16 is a NodeOperationError', async () => {
@@ -122,7 +207,25 @@ describe('file names', () => {
 				'https://h/a/original.mp3',
 			),
 		).toBe('be0897b9.mp3');
-		expect(fileNameFor({ id: 'abc', name: '' }, undefined, 'https://h/a/original')).toBe('abc');
+		expect(fileNameFor({ id: 'abc', name: '' }, undefined, 'https://h/a/original')).toBe(
+			'asset-abc',
+		);
+	});
+	it.each([
+		['only dots', '...', 'asset-x1.png'],
+		['dots and spaces around', ' . report.pdf. ', 'report.pdf'],
+		['control characters', 'a\u0000b\u0007c', 'a_b_c.png'],
+		['bidi overrides', 'invoice\u202Egnp.exe', 'invoice_gnp.exe'],
+		['a device name', 'CON', '_CON.png'],
+		['slashes only', '///', 'asset-x1.png'],
+	])('a name of %s is made safe', (_label, name, expected) => {
+		expect(fileNameFor({ id: 'x1', name }, 'image/png', 'https://h/x')).toBe(expected);
+	});
+	it('reads odd content types', () => {
+		expect(fileNameFor({ id: 'x', name: 'a' }, 'IMAGE/PNG; charset=binary', 'https://h/x')).toBe(
+			'a.png',
+		);
+		expect(fileNameFor({ id: 'x', name: 'a' }, 'x-unknown/../../etc', 'https://h/x')).toBe('a');
 	});
 });
 

@@ -67,7 +67,7 @@ const UPLOAD_TYPES = /** @type {Record<string, string>} */ ({
  * @property {boolean} is_trash
  */
 /**
- * @typedef {'status' | 'reset' | 'html' | 'truncated' | 'notJson' | 'errorBody' | 'noData' | 'slow' | 'repeatToken' | 'redirect' | 'dropAnswer' | 'overlap' | 'pageShape'} FaultKind
+ * @typedef {'status' | 'reset' | 'html' | 'truncated' | 'notJson' | 'errorBody' | 'noData' | 'slow' | 'repeatToken' | 'redirect' | 'dropAnswer' | 'overlap' | 'pageShape' | 'cutFile'} FaultKind
  * @typedef {object} Fault
  * @property {FaultKind} kind what goes wrong: an HTTP status (with `status`, `retryAfter`), a
  *   dropped connection, an HTML page, JSON cut short, a text body, a 200 whose `error` is set,
@@ -75,7 +75,8 @@ const UPLOAD_TYPES = /** @type {Record<string, string>} */ ({
  *   client sent (the token never changes), a 302 to the same path on another origin (localhost), or
  *   (dropAnswer) the request is carried out in full and then the connection drops before the answer;
  *   (overlap) a list page that starts with the previous page's last asset again; (pageShape, v3) a
- *   page whose has_more is missing, a string, or false beside a next_token (`shape`)
+ *   page whose has_more is missing, a string, or false beside a next_token (`shape`); (cutFile) a
+ *   file whose connection drops half-way
  * @property {string} [path] the endpoint it hits (default: any)
  * @property {string} [method] the method it hits (default: any)
  * @property {'hasMoreMissing' | 'hasMoreString' | 'tokenWithoutMore'} [shape] for kind 'pageShape'
@@ -308,6 +309,8 @@ async function startStandIn(options = {}) {
 	const requests = [];
 	/** @type {Map<string, number>} */
 	const countByPath = new Map();
+	/** Requests received and not yet answered or closed. */
+	let open = 0;
 	/** @type {Array<(record: RecordedRequest) => void>} called after each answer, e.g. to change the library between pages */
 	let afterHooks = [];
 	const startedAt = Date.now();
@@ -993,6 +996,18 @@ async function startStandIn(options = {}) {
 				case 'dropAnswer':
 					record.dropped = true;
 					break;
+				case 'cutFile': {
+					// A file host that drops the connection half-way through the file.
+					const asset = account.assets.find((a) => a.url === path);
+					const size = asset?.file?.size ?? options.fileSizeBytes ?? 64;
+					res.writeHead(200, {
+						'content-type': 'application/octet-stream',
+						'content-length': size,
+					});
+					res.write(Buffer.alloc(Math.floor(size / 2), 1));
+					record.status = 0;
+					return setTimeout(() => req.socket.destroy(), 20);
+				}
 				default:
 					break;
 			}
@@ -1083,6 +1098,10 @@ async function startStandIn(options = {}) {
 			at: Date.now() - startedAt,
 		};
 		requests.push(record);
+		open += 1;
+		res.once('close', () => {
+			open -= 1;
+		});
 		res.on('finish', () => {
 			record.status = res.statusCode;
 			for (const hook of afterHooks) hook(record);
@@ -1179,6 +1198,13 @@ async function startStandIn(options = {}) {
 			account.assets.unshift(asset);
 			account.assets.sort((a, b) => b.created_ts - a.created_ts);
 			return present(asset);
+		},
+		/** Resolves once no request is open (a test that stopped its own requests waits for them to settle). */
+		async idle(timeoutMs = 3000) {
+			const until = Date.now() + timeoutMs;
+			await new Promise((resolve) => setTimeout(resolve, 50));
+			while (open > 0 && Date.now() < until)
+				await new Promise((resolve) => setTimeout(resolve, 10));
 		},
 		/**
 		 * Calls `hook` after each answer has been sent (until reset): a test changes the library

@@ -1,13 +1,15 @@
 import type {
+	IBinaryData,
 	IDataObject,
 	IExecuteFunctions,
 	IN8nHttpFullResponse,
 	INodeExecutionData,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { asNodeError } from './errors';
+import { isCancellation, type Readable, sendWithRetries } from './request';
 
 /** Timeout for one file download: files can be large, but a stalled host must not hang the run. */
 export const DOWNLOAD_TIMEOUT_MS = 10 * 60 * 1000;
@@ -38,41 +40,56 @@ function extensionOfPath(url: string): string | undefined {
 	}
 }
 
+/** Characters no file name should carry: path separators, reserved ones, controls, bidi overrides. */
+const UNSAFE_IN_FILE_NAMES =
+	/[\\/:*?"<>|\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g;
+/** Names Windows keeps for devices, whatever the extension. */
+const RESERVED_NAMES = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
+const MAX_NAME_LENGTH = 200;
+
 /**
- * A file name for an asset: its HeyGen name made safe for file systems, with an extension from the
- * content type (or else the URL) when the name has none.
+ * A file name for an asset: its HeyGen name made safe for any file system (no separators, control
+ * or bidi characters, no leading or trailing dots or spaces, not only dots, no device name), with
+ * an extension from the content type (or else the URL) when the name has none.
  */
 export function fileNameFor(asset: IDataObject, mimeType: string | undefined, url: string): string {
-	const raw =
-		typeof asset.name === 'string' && asset.name.trim() !== ''
-			? asset.name
-			: String(asset.id ?? 'asset');
-	const base =
-		raw
-			.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_')
-			.trim()
-			.slice(0, 200) || 'asset';
+	const fallback = `asset-${String(asset.id ?? 'file').replace(UNSAFE_IN_FILE_NAMES, '_')}`;
+	const raw = typeof asset.name === 'string' ? asset.name : '';
+	let base = raw
+		.replace(UNSAFE_IN_FILE_NAMES, '_')
+		.replace(/^[\s.]+|[\s.]+$/g, '')
+		.slice(0, MAX_NAME_LENGTH);
+	if (base === '' || /^_+$/.test(base)) base = fallback;
+	if (RESERVED_NAMES.test(base)) base = `_${base}`;
 	if (/\.[A-Za-z0-9]{2,5}$/.test(base)) return base;
-	const extension = (mimeType && EXTENSION_BY_MIME[mimeType]) ?? extensionOfPath(url);
+	const type = (mimeType ?? '').split(';')[0].trim().toLowerCase();
+	const extension = EXTENSION_BY_MIME[type] ?? extensionOfPath(url);
 	return extension ? `${base}.${extension}` : base;
 }
 
-/** Runs fn over items with at most `limit` at once, results in input order; the first failure wins. */
+/**
+ * Runs fn over items with at most `limit` at once, results in input order. The first failure wins:
+ * the signal given to the others is aborted at once, and no new item is started.
+ */
 export async function mapWithConcurrency<T, R>(
 	items: T[],
 	limit: number,
-	fn: (item: T, index: number) => Promise<R>,
+	fn: (item: T, index: number, signal: AbortSignal) => Promise<R>,
 ): Promise<R[]> {
 	const results = new Array<R>(items.length);
+	const stop = new AbortController();
 	let next = 0;
 	let failure: { error: unknown } | undefined;
 	const worker = async () => {
 		while (failure === undefined && next < items.length) {
 			const index = next++;
 			try {
-				results[index] = await fn(items[index], index);
+				results[index] = await fn(items[index], index, stop.signal);
 			} catch (error) {
-				failure ??= { error };
+				if (failure === undefined) {
+					failure = { error };
+					stop.abort(new Error('another download failed'));
+				}
 			}
 		}
 	};
@@ -81,73 +98,114 @@ export async function mapWithConcurrency<T, R>(
 	return results;
 }
 
+/** Why an asset came out without its file, in the item (instead of failing the run). */
+export const NO_URL_REASON = 'HeyGen lists this asset without a download URL';
+
+/** The asset's URL as the messages name it: host and path, never the query (signed URLs carry tokens there). */
+function shownUrl(url: string): string {
+	try {
+		const parsed = new URL(url);
+		return `${parsed.origin}${parsed.pathname}`;
+	} catch {
+		return 'an address that is not a URL';
+	}
+}
+
+function downloadError(
+	context: IExecuteFunctions,
+	asset: IDataObject,
+	suffix: string,
+	description: string,
+	itemIndex: number,
+	status?: number,
+) {
+	const message = `Could not download asset ${String(asset.id)}${suffix}`;
+	return new NodeApiError(context.getNode(), { message } as JsonObject, {
+		message,
+		description,
+		httpCode: status ? String(status) : undefined,
+		itemIndex,
+	});
+}
+
 /**
- * Downloads an asset's file (streamed into n8n's binary data) into the item's binary property.
- * The file hosts are not the API: this request carries no credential, so the API key is never sent.
+ * Downloads an asset's file (streamed into n8n's binary data) into the item's binary property,
+ * retried as API requests are (429, 5xx, dropped connections and timeouts, a connection that drops
+ * mid-file too). The file hosts are not the API: no credential goes with it, so no API key either.
+ * An asset without a URL comes out without a file and says why in `download_skipped`.
  */
 export async function downloadAsset(
 	this: IExecuteFunctions,
 	asset: IDataObject,
 	binaryPropertyName: string,
 	itemIndex: number,
+	signal?: AbortSignal,
 ): Promise<INodeExecutionData> {
-	const node = this.getNode();
 	const url = asset.url;
 	if (typeof url !== 'string' || url === '') {
-		throw new NodeOperationError(node, `Asset ${String(asset.id)} has no download URL`, {
-			itemIndex,
-			description: 'HeyGen lists this asset without a URL, so there is no file to download.',
-		});
+		return { json: { ...asset, download_skipped: NO_URL_REASON }, pairedItem: { item: itemIndex } };
 	}
-	let response: IN8nHttpFullResponse;
-	try {
-		response = (await this.helpers.httpRequest({
+	const run = this.getExecutionCancelSignal();
+	const stop = signal && run ? AbortSignal.any([signal, run]) : (signal ?? run);
+	let binary: IBinaryData | undefined;
+	const send = async () => {
+		const response = (await this.helpers.httpRequest({
 			method: 'GET',
 			url,
 			encoding: 'stream',
 			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
 			timeout: DOWNLOAD_TIMEOUT_MS,
-			abortSignal: this.getExecutionCancelSignal(),
+			abortSignal: stop,
 		})) as IN8nHttpFullResponse;
-	} catch (error) {
-		type Failure = {
-			response?: { status?: number };
-			code?: string;
-			message?: string;
-			httpCode?: string;
-			cause?: Failure;
-		};
-		const failure = (error ?? {}) as Failure;
-		const cause = failure.cause ?? failure;
-		const status =
-			cause.response?.status ??
-			failure.response?.status ??
-			(failure.httpCode ? Number(failure.httpCode) : undefined);
-		const message = `Could not download asset ${String(asset.id)}${status ? ` (HTTP ${status})` : cause.code ? ` (${cause.code})` : ''}`;
-		throw new NodeApiError(node, { message } as JsonObject, {
-			message,
-			description: `GET ${new URL(url).origin}${new URL(url).pathname} failed: ${cause.message ?? 'unknown error'}`,
-			httpCode: status ? String(status) : undefined,
+		const body = response.body as Readable;
+		if (response.statusCode < 200 || response.statusCode >= 300) {
+			body.destroy();
+			return response;
+		}
+		const contentType = Object.entries(response.headers ?? {}).find(
+			([key]) => key.toLowerCase() === 'content-type',
+		)?.[1];
+		const mimeType =
+			typeof contentType === 'string' ? contentType.split(';')[0].trim().toLowerCase() : undefined;
+		// A connection that drops mid-file fails here, and the whole download is tried again.
+		binary = await this.helpers.prepareBinaryData(
+			body,
+			fileNameFor(asset, mimeType, url),
+			mimeType,
+		);
+		return response;
+	};
+	const where = shownUrl(url);
+	const { response, earlier } = await sendWithRetries(
+		this,
+		{
+			label: `for the file of asset ${String(asset.id)}`,
+			target: `GET ${where}`,
 			itemIndex,
-		});
-	}
-	const contentType = Object.entries(response.headers ?? {}).find(
-		([key]) => key.toLowerCase() === 'content-type',
-	)?.[1];
-	const mimeType =
-		typeof contentType === 'string' ? contentType.split(';')[0].trim().toLowerCase() : undefined;
-	const binary = await this.helpers.prepareBinaryData(
-		response.body as Buffer,
-		fileNameFor(asset, mimeType, url),
-		mimeType,
+			signal,
+		},
+		send,
+		(description) => downloadError(this, asset, '', description, itemIndex),
 	);
+	const status = response.statusCode;
+	if (!binary) {
+		throw downloadError(
+			this,
+			asset,
+			` (HTTP ${status})`,
+			`GET ${where} answered ${status}.${earlier.length ? ` Earlier attempts got: ${earlier.join(', ')}.` : ''}`,
+			itemIndex,
+			status,
+		);
+	}
 	return { json: asset, binary: { [binaryPropertyName]: binary }, pairedItem: { item: itemIndex } };
 }
 
 /**
  * The assets as output items of one input item, each with its file in `binaryPropertyName` when
  * downloads are on. With On Error → Continue a failed download is that asset's error, and the
- * others still come through with their files.
+ * others still come through with their files; else the first failure stops the others at once.
  */
 export async function withFiles(
 	this: IExecuteFunctions,
@@ -157,11 +215,18 @@ export async function withFiles(
 ): Promise<INodeExecutionData[]> {
 	if (!download) return assets.map((asset) => ({ json: asset, pairedItem: { item: itemIndex } }));
 	const continueOnFail = this.continueOnFail();
-	return await mapWithConcurrency(assets, download.concurrency, async (asset) => {
+	return await mapWithConcurrency(assets, download.concurrency, async (asset, _index, signal) => {
 		try {
-			return await downloadAsset.call(this, asset, download.binaryPropertyName, itemIndex);
+			return await downloadAsset.call(
+				this,
+				asset,
+				download.binaryPropertyName,
+				itemIndex,
+				continueOnFail ? undefined : signal,
+			);
 		} catch (error) {
-			if (!continueOnFail) throw asNodeError(this.getNode(), error, itemIndex);
+			if (!continueOnFail || isCancellation(error))
+				throw asNodeError(this.getNode(), error, itemIndex);
 			return {
 				json: { ...asset, error: (error as Error).message },
 				pairedItem: { item: itemIndex },

@@ -9,7 +9,7 @@ import type {
 	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { asNodeError, heyGenContractError, heyGenErrorMessage, heyGenStatusError } from './errors';
 
@@ -235,17 +235,53 @@ export function cancelledError(
 	});
 }
 
-/** Waits before another attempt; a run stopped meanwhile ends the wait as a cancellation. */
-async function wait(
-	context: HeyGenContext,
-	ms: number,
-	what: { label: string; itemIndex?: number },
-) {
-	const signal = cancelSignal(context);
+/**
+ * Text without the user name and password of any URL in it (a Base URL through a proxy can carry
+ * them): no message or description shows them.
+ */
+export function withoutUserInfo(text: string): string {
+	return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]*@/gi, '$1');
+}
+
+/** What a request is, for its messages, and what else may stop it. */
+export interface RequestContext {
+	label: string;
+	target: string;
+	itemIndex?: number;
+	/** Another reason to stop (e.g. a sibling download failed); the run's own cancel signal always counts. */
+	signal?: AbortSignal;
+}
+
+/** The run's cancel signal, joined with the request's own where it has one. */
+function stopSignal(context: HeyGenContext, what: RequestContext): AbortSignal | undefined {
+	const run = cancelSignal(context);
+	if (!what.signal) return run;
+	return run ? AbortSignal.any([run, what.signal]) : what.signal;
+}
+
+/** The error for a request stopped by the run's cancellation, or by its own signal. */
+function stoppedError(context: HeyGenContext, what: RequestContext) {
+	if (cancelSignal(context)?.aborted || !what.signal?.aborted) {
+		return cancelledError(context, `The request ${what.label}`, what.itemIndex);
+	}
+	const reason =
+		what.signal.reason instanceof Error ? what.signal.reason.message : 'it was stopped';
+	return new NodeOperationError(
+		context.getNode(),
+		`The request ${what.label} was stopped: ${reason}`,
+		{
+			itemIndex: what.itemIndex,
+		},
+	);
+}
+
+/** Waits before another attempt; a run stopped meanwhile ends the wait. */
+async function wait(context: HeyGenContext, ms: number, what: RequestContext) {
+	const signal = stopSignal(context, what);
 	try {
 		await sleep(ms, signal);
 	} catch (error) {
-		if (signal?.aborted) throw cancelledError(context, `The request ${what.label}`, what.itemIndex);
+		if (signal?.aborted) throw stoppedError(context, what);
 		throw asNodeError(context.getNode(), error, what.itemIndex);
 	}
 }
@@ -268,11 +304,11 @@ export interface SentRequest {
  */
 export async function sendWithRetries(
 	context: HeyGenContext,
-	what: { label: string; target: string; itemIndex?: number },
+	what: RequestContext,
 	send: () => Promise<IN8nHttpFullResponse>,
-	unreachable: (message: string, description: string) => Error,
+	unreachable: (description: string) => Error,
 ): Promise<SentRequest> {
-	const signal = cancelSignal(context);
+	const signal = stopSignal(context, what);
 	const earlier: string[] = [];
 	for (let attempt = 0; ; attempt++) {
 		let response: IN8nHttpFullResponse;
@@ -280,17 +316,20 @@ export async function sendWithRetries(
 			response = await send();
 		} catch (error) {
 			const failure = networkFailure(error);
-			if (failure.cancelled || signal?.aborted)
-				throw cancelledError(context, `The request ${what.label}`, what.itemIndex);
+			if (failure.cancelled || signal?.aborted) throw stoppedError(context, what);
 			const retryable = failure.code !== undefined && RETRYABLE_NETWORK_CODES.has(failure.code);
 			if (retryable && attempt < RETRY_POLICY.retries) {
 				earlier.push(failure.code ?? 'failed');
 				await wait(context, backoffMs(attempt), what);
 				continue;
 			}
+			// The code goes in the description: n8n replaces a message that names one with its own text.
 			throw unreachable(
-				failure.code ? ` (${failure.code})` : '',
-				`${failure.message}. Request: ${what.target}${retryable ? `, tried ${attempt + 1} times` : ''}.`,
+				withoutUserInfo(
+					`${failure.code ? `${failure.code}: ` : ''}${failure.message}. Request: ${what.target}${
+						retryable ? `, tried ${attempt + 1} times` : ''
+					}.`,
+				),
 			);
 		}
 		const status = response.statusCode;
@@ -344,12 +383,12 @@ export async function heyGenApiRequest(
 		this,
 		{
 			label: `to HeyGen (${requestLabel(request)})`,
-			target: `${method} ${baseURL}${endpoint}`,
+			target: `${method} ${withoutUserInfo(baseURL)}${endpoint}`,
 			itemIndex,
 		},
 		send,
-		(code, description) => {
-			const message = `Could not reach HeyGen${code}`;
+		(description) => {
+			const message = 'Could not reach HeyGen';
 			return new NodeApiError(node, { message } as JsonObject, { message, description, itemIndex });
 		},
 	);

@@ -303,10 +303,10 @@ async function putToStorage(
 			itemIndex,
 		},
 		send,
-		(code, description) =>
+		(description) =>
 			storageError(
 				this,
-				`Could not upload "${file.fileName}" to HeyGen's storage${code}`,
+				`Could not upload "${file.fileName}" to HeyGen's storage`,
 				description,
 				itemIndex,
 			),
