@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { DEFAULT_BASE_URL } from '../nodes/HeyGen/transport/baseUrl';
+
 export class HeyGenApi implements ICredentialType {
 	name = 'heyGenApi';
 
@@ -31,7 +33,7 @@ export class HeyGenApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://api.heygen.com',
+			default: DEFAULT_BASE_URL,
 			description:
 				'Leave as it is for HeyGen. Change it only for a proxy or for an offline stand-in of the HeyGen API.',
 		},
@@ -48,7 +50,8 @@ export class HeyGenApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl}}',
+			// Empty means HeyGen's, as in the node.
+			baseURL: `={{$credentials.baseUrl || "${DEFAULT_BASE_URL}"}}`,
 			url: '/v3/users/me',
 			method: 'GET',
 		},

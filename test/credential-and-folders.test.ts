@@ -1,5 +1,8 @@
+import { NodeApiError, Workflow } from 'n8n-workflow';
+
 import { HeyGenApi } from '../credentials/HeyGenApi.credentials';
-import { searchFolders, testCredential } from './helpers/n8n-harness';
+import { DEFAULT_BASE_URL, RETRY_POLICY } from '../nodes/HeyGen/transport';
+import { runHeyGenNode, searchFolders, testCredential } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>;
@@ -76,4 +79,58 @@ describe('Folder picker (listSearch)', () => {
 			'The HeyGen API key was rejected',
 		);
 	});
+});
+
+describe('the Base URL', () => {
+	it('the credential test uses HeyGen when the Base URL is empty, as the node does', () => {
+		const { baseURL } = new HeyGenApi().test.request;
+		const workflow = new Workflow({
+			nodes: [],
+			connections: {},
+			active: false,
+			nodeTypes: {} as never,
+		});
+		const resolve = (baseUrl: string) =>
+			workflow.expression.getSimpleParameterValue(
+				{ id: 'n', name: 'n', type: 't', typeVersion: 1, position: [0, 0], parameters: {} },
+				baseURL as string,
+				'internal',
+				{ $credentials: { apiKey: 'k', baseUrl } },
+			);
+		expect(resolve('')).toBe(DEFAULT_BASE_URL);
+		expect(resolve('http://127.0.0.1:9')).toBe('http://127.0.0.1:9');
+	});
+
+	it('a user name and password in the Base URL appear in no message or description', async () => {
+		// Refused connections are retried; short waits keep this test quick (only the waits change).
+		const { baseDelayMs } = RETRY_POLICY;
+		RETRY_POLICY.baseDelayMs = 10;
+		const port = standIn.url.split(':').pop();
+		for (const baseUrl of [
+			'http://alice:s3cret-pw@127.0.0.1:1',
+			`http://alice:s3cret-pw@127.0.0.1:${port}/missing-prefix`,
+		]) {
+			const { output } = await runHeyGenNode({
+				credentials: { apiKey: standIn.apiKey, baseUrl },
+				parameters: { resource: 'asset', operation: 'getAll', limit: 1 },
+				continueOnFail: true,
+			}).catch((error: NodeApiError) => ({
+				output: [[{ json: { error: error.message, description: error.description } }]],
+			}));
+			const text = JSON.stringify(output);
+			expect(text).toMatch(/error/);
+			expect(text).not.toContain('s3cret-pw');
+			expect(text).not.toContain('alice');
+		}
+		const refused = await runHeyGenNode({
+			credentials: { apiKey: standIn.apiKey, baseUrl: 'http://alice:s3cret-pw@127.0.0.1:1' },
+			parameters: { resource: 'asset', operation: 'getAll', limit: 1 },
+		}).catch((error: NodeApiError) => error);
+		expect(refused).toBeInstanceOf(NodeApiError);
+		const { message, description } = refused as NodeApiError;
+		expect(message).toBe('Could not reach HeyGen');
+		expect(description).toContain('GET http://127.0.0.1:1/v1/asset/list');
+		expect(`${message} ${description}`).not.toMatch(/alice|s3cret-pw/);
+		RETRY_POLICY.baseDelayMs = baseDelayMs;
+	}, 30_000);
 });

@@ -11,12 +11,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
+import { DEFAULT_BASE_URL } from './baseUrl';
 import { asNodeError, heyGenContractError, heyGenErrorMessage, heyGenStatusError } from './errors';
 
 export const CREDENTIAL_TYPE = 'heyGenApi';
 
-/** HeyGen's API, used when the credential's Base URL is empty. */
-export const DEFAULT_BASE_URL = 'https://api.heygen.com';
+export { DEFAULT_BASE_URL };
 
 export const CANCELLED_MESSAGE = 'The execution was cancelled';
 
