@@ -2,6 +2,7 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { fileNameFor, mapWithConcurrency } from '../nodes/HeyGen/transport/download';
+import { RETRY_POLICY } from '../nodes/HeyGen/transport/request';
 import { runHeyGenNode } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';
 
@@ -9,10 +10,14 @@ type StandIn = Awaited<ReturnType<typeof startStandIn>>;
 let standIn: StandIn;
 const FILE_SIZE = 3000;
 
+// Retries back off for 20 ms instead of seconds here: only the waits change (RETRY_POLICY).
+const { baseDelayMs } = RETRY_POLICY;
 beforeAll(async () => {
+	RETRY_POLICY.baseDelayMs = 20;
 	standIn = await startStandIn({ assets: 40, folders: 2, seed: 5, fileSizeBytes: FILE_SIZE });
 });
 afterAll(async () => {
+	RETRY_POLICY.baseDelayMs = baseDelayMs;
 	await standIn.close();
 });
 beforeEach(async () => {
