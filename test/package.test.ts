@@ -7,6 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { HeyGen } from '../nodes/HeyGen/HeyGen.node';
+import { HeyGenTrigger } from '../nodes/HeyGen/HeyGenTrigger.node';
+import { DEFAULT_LOOK_BACK_MINUTES } from '../nodes/HeyGen/trigger/cursor';
 import { DEFAULT_LIMIT, DOWNLOAD_CONCURRENCY } from '../nodes/HeyGen/actions/constants';
 
 const root = join(__dirname, '..');
@@ -133,6 +135,10 @@ describe('node description (saved workflows depend on these names)', () => {
 			DEFAULT_LIMIT,
 		]);
 		expect(byName('downloadConcurrency')[0].default).toBe(DOWNLOAD_CONCURRENCY.default);
+		const lookBack = new HeyGenTrigger().description.properties.find(
+			(property) => property.name === 'lookBackMinutes',
+		);
+		expect(lookBack?.default).toBe(DEFAULT_LOOK_BACK_MINUTES);
 	});
 
 	it('has a codex that finds it for "list assets" and "heygen"', () => {

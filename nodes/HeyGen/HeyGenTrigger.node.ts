@@ -9,18 +9,28 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { apiVersionProperties, assetFiltersProperty } from './actions/common.descriptions';
 import { LATEST_NODE_VERSION } from './actions/constants';
-import { pollParameters, readListingOptions } from './actions/parameters';
+import { pollParameters, readListingOptions, readLookBackMinutes } from './actions/parameters';
 import { methods } from './methods';
-import { listAssets, MAX_PAGE_SIZE } from './transport';
+import { type ListingOptions, listAssets } from './transport';
+import { beginPoll, endPoll, readDownToOf, reachedBack } from './trigger/cursor';
 
-/** Where the trigger is: the newest created_ts it has seen and the ids seen at that second. */
-export interface TriggerState {
-	lastTs?: number;
-	idsAtLastTs?: string[];
-}
+/** n8n's time for a poll where the n8n version does not say (its own default). */
+const DEFAULT_POLL_BUDGET_MS = 5 * 60 * 1000;
 
 const tsOf = (asset: IDataObject) =>
 	typeof asset.created_ts === 'number' ? asset.created_ts : Number(asset.created_ts) || 0;
+
+const asCursorAsset = (asset: IDataObject) => ({ id: String(asset.id), ts: tsOf(asset), asset });
+
+/** The query a saved position belongs to: another API version, owner or filter starts afresh. */
+function queryKey(options: ListingOptions): string {
+	return JSON.stringify([
+		options.apiVersion,
+		options.ownerUsername?.trim() ?? '',
+		options.fileType ?? '',
+		options.folderId ?? '',
+	]);
+}
 
 export class HeyGenTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -53,13 +63,25 @@ export class HeyGenTrigger implements INodeType {
 			},
 			...apiVersionProperties,
 			assetFiltersProperty,
+			{
+				displayName: 'Look-Back Window (Minutes)',
+				name: 'lookBackMinutes',
+				type: 'number',
+				// n8n's lint rules want a literal: it is DEFAULT_LOOK_BACK_MINUTES (a unit test holds them together).
+				default: 60,
+				typeOptions: { minValue: 0, maxValue: 10080, numberPrecision: 0 },
+				description:
+					'An asset that appears late with an older upload time (a video that finished processing after a newer upload) is still emitted, once, if it is at most this much older than the newest asset seen. Longer windows read more pages per poll.',
+			},
 		],
 	};
 
 	methods = methods;
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const options = readListingOptions(pollParameters(this));
+		const parameters = pollParameters(this);
+		const options = readListingOptions(parameters);
+		const windowSeconds = readLookBackMinutes(parameters) * 60;
 
 		if (this.getMode() === 'manual') {
 			// A test run shows the shape: the newest asset, whatever was seen before.
@@ -67,36 +89,38 @@ export class HeyGenTrigger implements INodeType {
 			return newest ? [[{ json: newest }]] : null;
 		}
 
-		const state = this.getWorkflowStaticData('node') as TriggerState;
-		if (state.lastTs === undefined) {
-			// First activation: remember where the library is now, emit nothing (no flood of old assets).
-			const firstPage = await listAssets.call(this, options, { limit: MAX_PAGE_SIZE });
-			const lastTs = firstPage.reduce((max, asset) => Math.max(max, tsOf(asset)), 0);
-			state.lastTs = lastTs;
-			state.idsAtLastTs = firstPage
-				.filter((asset) => tsOf(asset) === lastTs)
-				.map((asset) => String(asset.id));
-			return null;
-		}
-
-		const lastTs = state.lastTs;
-		const seen = new Set(state.idsAtLastTs ?? []);
-		const isNew = (asset: IDataObject) =>
-			tsOf(asset) > lastTs || (tsOf(asset) === lastTs && !seen.has(String(asset.id)));
-		// HeyGen lists newest first: read pages until one reaches back past the last asset seen.
+		const staticData = this.getWorkflowStaticData('node');
+		const query = queryKey(options);
+		const start = beginPoll(staticData.cursor ?? staticData, query, windowSeconds);
+		const budget =
+			typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_POLL_BUDGET_MS;
+		const deadline = Date.now() + budget;
+		let readDownTo: number | undefined;
+		let complete = true;
+		// HeyGen lists newest first: read until a page reaches back past the window (every asset's
+		// time counts, also those a filter in the node drops), or until n8n's time for a poll is up.
 		const assets = await listAssets.call(this, options, {
-			keepGoing: (_kept, page) => page.length > 0 && page.every((asset) => tsOf(asset) >= lastTs),
+			keepGoing: (_kept, page) => {
+				const times = page.map(asCursorAsset);
+				readDownTo ??= readDownToOf(start, times, windowSeconds);
+				if (reachedBack(times, readDownTo)) return false;
+				if (Date.now() >= deadline) {
+					complete = false;
+					return false;
+				}
+				return true;
+			},
 		});
-		const fresh = assets.filter(isNew);
-		if (fresh.length === 0) return null;
-		const newestTs = fresh.reduce((max, asset) => Math.max(max, tsOf(asset)), lastTs);
-		const idsAtNewest = fresh
-			.filter((asset) => tsOf(asset) === newestTs)
-			.map((asset) => String(asset.id));
-		state.idsAtLastTs = newestTs === lastTs ? [...seen, ...idsAtNewest] : idsAtNewest;
-		state.lastTs = newestTs;
-		// Oldest first, so that downstream nodes see them in the order they appeared.
-		fresh.sort((a, b) => tsOf(a) - tsOf(b));
-		return [fresh.map((asset) => ({ json: asset }))];
+		const read = assets.map(asCursorAsset);
+		const { state, emit } = endPoll(start, read, () => true, {
+			query,
+			windowSeconds,
+			readDownTo: readDownTo ?? readDownToOf(start, read, windowSeconds),
+			complete,
+		});
+		for (const key of Object.keys(staticData)) delete staticData[key];
+		staticData.cursor = state as unknown as IDataObject;
+		if (emit.length === 0) return null;
+		return [emit.map(({ asset }) => ({ json: asset }))];
 	}
 }

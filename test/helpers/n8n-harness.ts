@@ -397,15 +397,34 @@ export function heyGenTrigger(
 	);
 	return {
 		workflow,
-		poll: async (mode: 'trigger' | 'manual' = 'trigger') => {
+		/** One poll; `budgetMs` is what n8n's getPollBudgetMs says (its default when not given). */
+		poll: async (mode: 'trigger' | 'manual' = 'trigger', budgetMs?: number) => {
 			const context = new PollContext(
 				workflow,
 				node,
 				additionalData,
 				mode,
 				mode === 'manual' ? 'manual' : 'activate',
+				undefined,
+				undefined,
+				undefined,
+				undefined,
+				undefined,
+				budgetMs === undefined ? undefined : () => budgetMs,
 			);
 			return await nodeType.poll.call(context);
+		},
+		/** Changes the trigger's parameters, as a user editing an active workflow would. */
+		setParameters: (changed: INodeParameters) => {
+			node.parameters =
+				NodeHelpers.getNodeParameters(
+					nodeType.description.properties,
+					changed,
+					true,
+					false,
+					node,
+					nodeType.description,
+				) ?? {};
 		},
 		staticData: () => workflow.getStaticData('node', node),
 	};

@@ -12,11 +12,13 @@ import {
 	type FileType,
 	type ListingOptions,
 } from '../transport';
+import { DEFAULT_LOOK_BACK_MINUTES } from '../trigger/cursor';
 import {
 	DEFAULT_API_VERSION,
 	DEFAULT_BINARY_PROPERTY,
 	DEFAULT_LIMIT,
 	DOWNLOAD_CONCURRENCY,
+	MAX_LOOK_BACK_MINUTES,
 } from './constants';
 
 /** Reads one parameter, for an input item in the node or for the trigger. */
@@ -168,4 +170,21 @@ export function readAssetId(parameters: Parameters): string {
 /** A folder given by a resource locator at `name`, when set. */
 export function readFolderId(parameters: Parameters, name: string): string | undefined {
 	return checkId(parameters, parameters.get(name, '', true), 'Folder');
+}
+
+/** The trigger's Look-Back Window, in minutes. */
+export function readLookBackMinutes(parameters: Parameters): number {
+	const value = parameters.get('lookBackMinutes', DEFAULT_LOOK_BACK_MINUTES);
+	if (
+		typeof value !== 'number' ||
+		!Number.isInteger(value) ||
+		value < 0 ||
+		value > MAX_LOOK_BACK_MINUTES
+	) {
+		fail(
+			parameters,
+			`Look-Back Window must be a whole number of minutes from 0 to ${MAX_LOOK_BACK_MINUTES}, not ${JSON.stringify(value)}`,
+		);
+	}
+	return value;
 }
