@@ -138,6 +138,17 @@ it("a poll that runs out of n8n's time emits what it read and the next poll read
 	expect(await trigger.poll()).toBeNull();
 });
 
+it("n8n not keeping the activation poll's position (durable poll cursors): the first scheduled poll starts from it all the same", async () => {
+	const trigger = heyGenTrigger(credentials(), {});
+	await trigger.poll();
+	// What n8n 2.41 does with durable poll cursors: the activation-time poll's state is not committed.
+	const staticData = trigger.staticData();
+	for (const key of Object.keys(staticData)) delete staticData[key];
+	const uploadedInBetween = standIn.addAsset();
+	expect(ids(await trigger.poll())).toEqual([uploadedInBetween.id]);
+	expect(await trigger.poll()).toBeNull();
+});
+
 it('a position saved by an older version of the package is taken over where it was', async () => {
 	const trigger = heyGenTrigger(credentials(), {});
 	const newest = standIn.assets[0];

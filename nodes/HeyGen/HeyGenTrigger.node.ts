@@ -12,7 +12,7 @@ import { LATEST_NODE_VERSION } from './actions/constants';
 import { pollParameters, readListingOptions, readLookBackMinutes } from './actions/parameters';
 import { methods } from './methods';
 import { type ListingOptions, listAssets } from './transport';
-import { beginPoll, endPoll, readDownToOf, reachedBack } from './trigger/cursor';
+import { beginPoll, type CursorState, endPoll, readDownToOf, reachedBack } from './trigger/cursor';
 
 /** n8n's time for a poll where the n8n version does not say (its own default). */
 const DEFAULT_POLL_BUDGET_MS = 5 * 60 * 1000;
@@ -21,6 +21,26 @@ const tsOf = (asset: IDataObject) =>
 	typeof asset.created_ts === 'number' ? asset.created_ts : Number(asset.created_ts) || 0;
 
 const asCursorAsset = (asset: IDataObject) => ({ id: String(asset.id), ts: tsOf(asset), asset });
+
+/**
+ * Fresh positions this process took and may not have been saved: n8n 2.x with durable poll cursors
+ * does not keep what its activation-time poll changed (only scheduled polls commit), so the first
+ * scheduled poll would otherwise take a new position and skip what was uploaded in between. The next
+ * poll of the same node and query takes it (and uses it only when it finds no saved position); kept
+ * a day at most.
+ */
+const unsavedPositions = new Map<string, { state: CursorState; at: number }>();
+const UNSAVED_POSITION_TTL_MS = 24 * 60 * 60 * 1000;
+
+function takeUnsavedPosition(key: string): CursorState | undefined {
+	const now = Date.now();
+	for (const [candidate, { at }] of unsavedPositions) {
+		if (now - at > UNSAVED_POSITION_TTL_MS) unsavedPositions.delete(candidate);
+	}
+	const entry = unsavedPositions.get(key);
+	unsavedPositions.delete(key);
+	return entry?.state;
+}
 
 /** The query a saved position belongs to: another API version, owner or filter starts afresh. */
 function queryKey(options: ListingOptions): string {
@@ -91,7 +111,10 @@ export class HeyGenTrigger implements INodeType {
 
 		const staticData = this.getWorkflowStaticData('node');
 		const query = queryKey(options);
-		const start = beginPoll(staticData.cursor ?? staticData, query, windowSeconds);
+		const positionKey = JSON.stringify([this.getWorkflow().id, this.getNode().id, query]);
+		let start = beginPoll(staticData.cursor ?? staticData, query, windowSeconds);
+		const unsaved = takeUnsavedPosition(positionKey);
+		if (start.kind === 'baseline' && unsaved) start = beginPoll(unsaved, query, windowSeconds);
 		const budget =
 			typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_POLL_BUDGET_MS;
 		const deadline = Date.now() + budget;
@@ -120,6 +143,7 @@ export class HeyGenTrigger implements INodeType {
 		});
 		for (const key of Object.keys(staticData)) delete staticData[key];
 		staticData.cursor = state as unknown as IDataObject;
+		if (start.kind === 'baseline') unsavedPositions.set(positionKey, { state, at: Date.now() });
 		if (emit.length === 0) return null;
 		return [emit.map(({ asset }) => ({ json: asset }))];
 	}

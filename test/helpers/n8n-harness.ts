@@ -149,6 +149,7 @@ export interface RunOptions {
 }
 
 let executions = 0;
+let workflows = 0;
 
 function setUp(
 	credentials: HeyGenCredentials,
@@ -180,7 +181,8 @@ function setUp(
 			nodeType.description,
 		) ?? {};
 	const workflow = new Workflow({
-		id: 'wf-test',
+		// Each its own workflow, as in n8n.
+		id: `wf-test-${++workflows}`,
 		name: 'HeyGen test',
 		nodes: [node],
 		connections: {},

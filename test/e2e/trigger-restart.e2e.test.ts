@@ -1,0 +1,193 @@
+/**
+ * The HeyGen Trigger across a crash of n8n: an active workflow (HeyGen Trigger every minute → HTTP
+ * Request into the stand-in's sink) under `n8n start`, assets added before the first scheduled poll,
+ * while n8n is down after a SIGKILL, and after its restart. Run with n8n's defaults and with its
+ * durable poll cursors; prints what was delivered.
+ */
+import { rmSync } from 'node:fs';
+
+import { ensureRuntime } from '../../scripts/n8n-runtime';
+import {
+	createN8n,
+	importCredentials,
+	importWorkflows,
+	n8nCommand,
+	startServer,
+} from '../../scripts/lib/n8n';
+import { waitFor } from '../helpers/wait';
+import { startStandIn } from '../stand-in/heygen-stand-in';
+
+type StandIn = Awaited<ReturnType<typeof startStandIn>>;
+type Server = Awaited<ReturnType<typeof startServer>>;
+
+const WORKFLOW_ID = 'e2eTrigRestart01';
+/** n8n polls at most once a minute; it also polls at activation and at start-up. */
+const POLL_EVERY = { mode: 'everyMinute' };
+/** n8n's durable poll cursors and the flags that feature needs (n8n 2.41). */
+const DURABLE_CURSORS = {
+	N8N_POLLER_DURABLE_CURSORS_ENABLED: 'true',
+	N8N_SCHEDULER_ENABLED: 'true',
+	N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: 'true',
+	N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'true',
+};
+
+function triggerWorkflow(standIn: StandIn) {
+	return {
+		id: WORKFLOW_ID,
+		name: 'HeyGen trigger across a restart',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				id: 'trig',
+				name: 'HeyGen Trigger',
+				type: 'n8n-nodes-heygen.heyGenTrigger',
+				typeVersion: 2,
+				position: [0, 0],
+				parameters: {
+					event: 'newAsset',
+					pollTimes: { item: [POLL_EVERY] },
+					apiVersion: 'v1',
+					filters: {},
+				},
+				credentials: { heyGenApi: { id: 'heygenRestart001', name: 'HeyGen' } },
+			},
+			{
+				id: 'sink',
+				name: 'Deliver',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				position: [240, 0],
+				parameters: {
+					method: 'POST',
+					url: `${standIn.url}/__sink`,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: '={{ JSON.stringify({ id: $json.id }) }}',
+					options: {},
+				},
+			},
+		],
+		connections: { 'HeyGen Trigger': { main: [[{ node: 'Deliver', type: 'main', index: 0 }]] } },
+	};
+}
+
+interface Outcome {
+	mode: string;
+	added: number;
+	delivered: number;
+	lost: string[];
+	twice: string[];
+	earlyDelivered: boolean;
+}
+
+const outcomes: Outcome[] = [];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One run: activation, assets added before the first scheduled poll and all along, a SIGKILL, a restart. */
+async function crashRun(mode: string, env: Record<string, string>): Promise<Outcome> {
+	const standIn = await startStandIn({ assets: 40, folders: 1, seed: 23 });
+	const n8n = await createN8n({ runtime: await ensureRuntime(), env });
+	let server: Server | undefined;
+	const log: string[] = [];
+	try {
+		await importCredentials(n8n, [
+			{
+				id: 'heygenRestart001',
+				name: 'HeyGen',
+				type: 'heyGenApi',
+				data: { apiKey: standIn.apiKey, baseUrl: standIn.url },
+			},
+		]);
+		await importWorkflows(n8n, [triggerWorkflow(standIn)]);
+		expect((await n8nCommand(n8n, ['publish:workflow', `--id=${WORKFLOW_ID}`])).code).toBe(0);
+		server = await startServer(n8n, { onLog: (line) => log.push(line) });
+		// The position the trigger takes at activation; then an asset before the first scheduled poll.
+		const listRequests = () => standIn.requestsTo('/v1/asset/list').length;
+		await waitFor('the activation poll', () => (listRequests() > 0 ? true : undefined), 60_000);
+		const early = standIn.addAsset();
+		const added = [early];
+		const delivered = () => new Set(standIn.sink.map((entry) => (entry as { id: string }).id));
+		await waitFor(
+			'the first scheduled poll',
+			() => (listRequests() > 1 ? true : undefined),
+			70_000,
+		);
+		await waitFor(
+			'the early asset',
+			() => (delivered().has(early.id) ? true : undefined),
+			15_000,
+		).catch(() => undefined);
+		// Assets all along: before the crash, while n8n is down, after its restart.
+		const add = () => added.push(standIn.addAsset());
+		let adding = setInterval(add, 1_000);
+		await sleep(5_000);
+		server.child.kill('SIGKILL');
+		await new Promise((resolve) => server?.child.once('exit', resolve));
+		await sleep(3_000);
+		clearInterval(adding);
+		server = await startServer(n8n, { onLog: (line) => log.push(line) });
+		adding = setInterval(add, 1_000);
+		await sleep(3_000);
+		clearInterval(adding);
+		// Up to two of n8n's minute polls for the rest.
+		await waitFor(
+			'every asset delivered',
+			() => (added.every((asset) => delivered().has(asset.id)) ? true : undefined),
+			130_000,
+		).catch(() => undefined);
+		await sleep(3_000);
+		const counts = new Map<string, number>();
+		for (const entry of standIn.sink)
+			counts.set((entry as { id: string }).id, (counts.get((entry as { id: string }).id) ?? 0) + 1);
+		return {
+			mode,
+			added: added.length,
+			delivered: standIn.sink.length,
+			lost: added.filter((asset) => !counts.has(asset.id)).map((asset) => asset.id),
+			twice: [...counts].filter(([, count]) => count > 1).map(([id]) => id),
+			earlyDelivered: counts.has(early.id),
+		};
+	} catch (error) {
+		process.stderr.write(
+			`n8n's log (${mode}):\n${log
+				.filter((line) => !/Python|task broker|runner/i.test(line))
+				.slice(-40)
+				.join('\n')}\n`,
+		);
+		throw error;
+	} finally {
+		await server?.stop();
+		await standIn.close();
+		rmSync(n8n.userFolder, { recursive: true, force: true });
+	}
+}
+
+afterAll(() => {
+	const rows = outcomes.map(
+		(o) =>
+			`${o.mode.padEnd(24)} added ${o.added}, delivered ${o.delivered}, lost ${o.lost.length}, twice ${o.twice.length}, uploaded before the first scheduled poll: ${o.earlyDelivered ? 'delivered' : 'NOT delivered'}`,
+	);
+	process.stderr.write(`\nHeyGen Trigger across a SIGKILL of n8n:\n${rows.join('\n')}\n`);
+});
+
+it(
+	"with n8n's durable poll cursors: every asset exactly once across the crash",
+	async () => {
+		const outcome = await crashRun('durable poll cursors', DURABLE_CURSORS);
+		outcomes.push(outcome);
+		expect(outcome.lost).toEqual([]);
+		expect(outcome.twice).toEqual([]);
+	},
+	4 * 60 * 1000,
+);
+
+it(
+	"with n8n's defaults: nothing lost across the crash (n8n may deliver some twice)",
+	async () => {
+		const outcome = await crashRun("n8n's defaults", {});
+		outcomes.push(outcome);
+		expect(outcome.lost).toEqual([]);
+	},
+	4 * 60 * 1000,
+);
