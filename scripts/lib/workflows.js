@@ -37,4 +37,51 @@ function heyGenWorkflow(id, parameters, credential, typeVersion = 1) {
 	};
 }
 
-module.exports = { heyGenWorkflow };
+/**
+ * HeyGen Trigger (polling every minute) → HTTP Request that POSTs each item to the stand-in's sink.
+ * @param {{ id: string, name: string, sinkUrl: string, credential: { id: string, name: string },
+ *   typeVersion: number, parameters?: Record<string, unknown>, body?: string }} options
+ *   `body` is the expression for what is delivered (the whole item unless said)
+ */
+function triggerToSinkWorkflow(options) {
+	return {
+		id: options.id,
+		name: options.name,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				id: 'trig',
+				name: 'HeyGen Trigger',
+				type: 'n8n-nodes-heygen.heyGenTrigger',
+				typeVersion: options.typeVersion,
+				position: [0, 0],
+				parameters: {
+					event: 'newAsset',
+					pollTimes: { item: [{ mode: 'everyMinute' }] },
+					filters: {},
+					...options.parameters,
+				},
+				credentials: { heyGenApi: options.credential },
+			},
+			{
+				id: 'sink',
+				name: 'Deliver',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				position: [240, 0],
+				parameters: {
+					method: 'POST',
+					url: options.sinkUrl,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: options.body ?? '={{ JSON.stringify($json) }}',
+					options: {},
+				},
+			},
+		],
+		connections: { 'HeyGen Trigger': { main: [[{ node: 'Deliver', type: 'main', index: 0 }]] } },
+	};
+}
+
+module.exports = { heyGenWorkflow, triggerToSinkWorkflow };

@@ -1,8 +1,9 @@
 /**
- * The HeyGen Trigger across a crash of n8n: an active workflow (HeyGen Trigger every minute → HTTP
- * Request into the stand-in's sink) under `n8n start`, assets added before the first scheduled poll,
- * while n8n is down after a SIGKILL, and after its restart. Run with n8n's defaults and with its
- * durable poll cursors; prints what was delivered.
+ * The HeyGen Trigger across a crash of n8n: an active workflow (HeyGen Trigger → HTTP Request into
+ * the stand-in's sink) under `n8n start`, polled every minute (n8n's shortest; it also polls at
+ * activation and at start-up), with assets added before the first scheduled poll, while n8n is down
+ * after a SIGKILL, and after its restart. Run with n8n's defaults and with its durable poll cursors;
+ * prints what was delivered.
  */
 import { rmSync } from 'node:fs';
 
@@ -14,6 +15,7 @@ import {
 	n8nCommand,
 	startServer,
 } from '../../scripts/lib/n8n';
+import { triggerToSinkWorkflow } from '../../scripts/lib/workflows';
 import { waitFor } from '../helpers/wait';
 import { startStandIn } from '../stand-in/heygen-stand-in';
 
@@ -21,8 +23,6 @@ type StandIn = Awaited<ReturnType<typeof startStandIn>>;
 type Server = Awaited<ReturnType<typeof startServer>>;
 
 const WORKFLOW_ID = 'e2eTrigRestart01';
-/** n8n polls at most once a minute; it also polls at activation and at start-up. */
-const POLL_EVERY = { mode: 'everyMinute' };
 /** n8n's durable poll cursors and the flags that feature needs (n8n 2.41). */
 const DURABLE_CURSORS = {
 	N8N_POLLER_DURABLE_CURSORS_ENABLED: 'true',
@@ -32,44 +32,15 @@ const DURABLE_CURSORS = {
 };
 
 function triggerWorkflow(standIn: StandIn) {
-	return {
+	return triggerToSinkWorkflow({
 		id: WORKFLOW_ID,
 		name: 'HeyGen trigger across a restart',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{
-				id: 'trig',
-				name: 'HeyGen Trigger',
-				type: 'n8n-nodes-heygen.heyGenTrigger',
-				typeVersion: 2,
-				position: [0, 0],
-				parameters: {
-					event: 'newAsset',
-					pollTimes: { item: [POLL_EVERY] },
-					apiVersion: 'v1',
-					filters: {},
-				},
-				credentials: { heyGenApi: { id: 'heygenRestart001', name: 'HeyGen' } },
-			},
-			{
-				id: 'sink',
-				name: 'Deliver',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				position: [240, 0],
-				parameters: {
-					method: 'POST',
-					url: `${standIn.url}/__sink`,
-					sendBody: true,
-					specifyBody: 'json',
-					jsonBody: '={{ JSON.stringify({ id: $json.id }) }}',
-					options: {},
-				},
-			},
-		],
-		connections: { 'HeyGen Trigger': { main: [[{ node: 'Deliver', type: 'main', index: 0 }]] } },
-	};
+		sinkUrl: `${standIn.url}/__sink`,
+		credential: { id: 'heygenRestart001', name: 'HeyGen' },
+		typeVersion: 2,
+		parameters: { apiVersion: 'v1' },
+		body: '={{ JSON.stringify({ id: $json.id }) }}',
+	});
 }
 
 interface Outcome {

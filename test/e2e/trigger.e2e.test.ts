@@ -12,6 +12,7 @@ import {
 	n8nCommand,
 	startServer,
 } from '../../scripts/lib/n8n';
+import { triggerToSinkWorkflow } from '../../scripts/lib/workflows';
 import { waitFor } from '../helpers/wait';
 import { startStandIn } from '../stand-in/heygen-stand-in';
 
@@ -33,45 +34,13 @@ beforeAll(
 			},
 		]);
 		await importWorkflows(n8n, [
-			{
+			triggerToSinkWorkflow({
 				id: 'e2eTrigger000001',
 				name: 'HeyGen trigger e2e',
-				active: false,
-				settings: { executionOrder: 'v1' },
-				nodes: [
-					{
-						id: 'trig',
-						name: 'HeyGen Trigger',
-						type: 'n8n-nodes-heygen.heyGenTrigger',
-						typeVersion: 1,
-						position: [0, 0],
-						parameters: {
-							event: 'newAsset',
-							pollTimes: { item: [{ mode: 'everyMinute' }] },
-							filters: {},
-						},
-						credentials: { heyGenApi: { id: 'heygenTrigCred01', name: 'HeyGen' } },
-					},
-					{
-						id: 'sink',
-						name: 'Deliver',
-						type: 'n8n-nodes-base.httpRequest',
-						typeVersion: 4.2,
-						position: [240, 0],
-						parameters: {
-							method: 'POST',
-							url: `${standIn.url}/__sink`,
-							sendBody: true,
-							specifyBody: 'json',
-							jsonBody: '={{ JSON.stringify($json) }}',
-							options: {},
-						},
-					},
-				],
-				connections: {
-					'HeyGen Trigger': { main: [[{ node: 'Deliver', type: 'main', index: 0 }]] },
-				},
-			},
+				sinkUrl: `${standIn.url}/__sink`,
+				credential: { id: 'heygenTrigCred01', name: 'HeyGen' },
+				typeVersion: 1,
+			}),
 		]);
 		const published = await n8nCommand(n8n, ['publish:workflow', '--id=e2eTrigger000001']);
 		expect(published.code).toBe(0);
