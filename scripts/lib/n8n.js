@@ -7,6 +7,7 @@
 'use strict';
 
 const { execFileSync, spawn } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
@@ -189,9 +190,16 @@ async function importCredentials(n8n, credentials) {
 	return await importEntries(n8n, 'credentials', credentials);
 }
 
-/** @param {N8nInstance} n8n @param {Array<Record<string, unknown>>} workflows */
+/**
+ * Imports workflows. Each gets a versionId when it has none: n8n 2.0 requires one on import.
+ * @param {N8nInstance} n8n @param {Array<Record<string, unknown>>} workflows
+ */
 async function importWorkflows(n8n, workflows) {
-	return await importEntries(n8n, 'workflow', workflows);
+	return await importEntries(
+		n8n,
+		'workflow',
+		workflows.map((workflow) => ({ versionId: crypto.randomUUID(), ...workflow })),
+	);
 }
 
 /**
