@@ -24,51 +24,11 @@ const {
 	nodeItems,
 	watchPeakRss,
 } = require('./lib/n8n');
+const { uploadFromDiskWorkflow } = require('./lib/workflows');
 const { startStandIn } = require('../test/stand-in/heygen-stand-in');
 
 const MiB = 1024 * 1024;
 const CREDENTIAL = { id: 'benchHeyGenCred1', name: 'HeyGen' };
-
-/**
- * Manual Trigger → Read Files from Disk → (HeyGen Upload).
- * @param {string} id @param {string} file @param {boolean} upload
- */
-function uploadWorkflow(id, file, upload) {
-	/** @type {Array<Record<string, unknown>>} */
-	const nodes = [
-		{
-			id: `${id}-t`,
-			name: 'Start',
-			type: 'n8n-nodes-base.manualTrigger',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
-		{
-			id: `${id}-r`,
-			name: 'Read',
-			type: 'n8n-nodes-base.readWriteFile',
-			typeVersion: 1.1,
-			position: [220, 0],
-			parameters: { fileSelector: file, options: {} },
-		},
-	];
-	/** @type {Record<string, unknown>} */
-	const connections = { Start: { main: [[{ node: 'Read', type: 'main', index: 0 }]] } };
-	if (upload) {
-		nodes.push({
-			id: `${id}-h`,
-			name: 'HeyGen',
-			type: 'n8n-nodes-heygen.heyGen',
-			typeVersion: 2,
-			position: [440, 0],
-			parameters: { resource: 'asset', operation: 'upload' },
-			credentials: { heyGenApi: CREDENTIAL },
-		});
-		connections.Read = { main: [[{ node: 'HeyGen', type: 'main', index: 0 }]] };
-	}
-	return { id, name: id, active: false, settings: { executionOrder: 'v1' }, nodes, connections };
-}
 
 /**
  * Peak RSS of one n8n run that reads (and uploads) a file of `size` MiB.
@@ -90,7 +50,9 @@ async function measure(runtime, size, upload) {
 		await importCredentials(n8n, [
 			{ ...CREDENTIAL, type: 'heyGenApi', data: { apiKey: standIn.apiKey, baseUrl: standIn.url } },
 		]);
-		await importWorkflows(n8n, [uploadWorkflow('benchUpload00001', file, upload)]);
+		await importWorkflows(n8n, [
+			uploadFromDiskWorkflow('benchUpload00001', file, CREDENTIAL, { upload }),
+		]);
 		/** @type {{ stop: () => number } | undefined} */
 		let watcher;
 		const result = await executeWorkflow(n8n, 'benchUpload00001', {

@@ -25,7 +25,11 @@ const {
 	setupOwner,
 	startServer,
 } = require('./lib/n8n');
-const { heyGenWorkflow, triggerToSinkWorkflow } = require('./lib/workflows');
+const {
+	heyGenWorkflow,
+	triggerToSinkWorkflow,
+	uploadFromDiskWorkflow,
+} = require('./lib/workflows');
 const { startStandIn } = require('../test/stand-in/heygen-stand-in');
 
 const CREDENTIAL = { id: 'heygenCompatCred', name: 'HeyGen' };
@@ -41,26 +45,6 @@ const LARGE_UPLOAD_BYTES = 33_000_000;
 
 /** @param {string} message */
 const say = (message) => process.stderr.write(`[compat] ${message}\n`);
-
-/** Read Files from Disk → HeyGen Upload. @param {string} id @param {string} pattern */
-function uploadWorkflow(id, pattern) {
-	const workflow = heyGenWorkflow(id, { operation: 'upload' }, CREDENTIAL, 2);
-	workflow.nodes.splice(1, 0, {
-		id: `${id}-r`,
-		name: 'Read',
-		type: 'n8n-nodes-base.readWriteFile',
-		typeVersion: 1,
-		position: [110, 0],
-		parameters: { fileSelector: pattern, options: {} },
-	});
-	return {
-		...workflow,
-		connections: {
-			Start: { main: [[{ node: 'Read', type: 'main', index: 0 }]] },
-			Read: { main: [[{ node: 'HeyGen', type: 'main', index: 0 }]] },
-		},
-	};
-}
 
 /** n8n 1.x and 2.0 answer their health check before their REST API is there. @param {string} url */
 async function waitForRest(url) {
@@ -223,7 +207,7 @@ async function checkRuntime(name) {
 				CREDENTIAL,
 				2,
 			),
-			uploadWorkflow('compatUpload0001', `${files}/*.{png,mp4}`),
+			uploadFromDiskWorkflow('compatUpload0001', `${files}/*.{png,mp4}`, CREDENTIAL),
 			trigger,
 		]);
 		await check('Get Many, node version 1: Return All over pages on v1 (its default)', async () => {

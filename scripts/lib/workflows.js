@@ -84,4 +84,32 @@ function triggerToSinkWorkflow(options) {
 	};
 }
 
-module.exports = { heyGenWorkflow, triggerToSinkWorkflow };
+/**
+ * Manual Trigger → Read Files from Disk (`fileSelector`) → HeyGen Upload, one asset per file; with
+ * `upload` false, the HeyGen node is left out (a read-only baseline for the upload benchmark).
+ * @param {string} id @param {string} fileSelector @param {{ id: string, name: string }} credential
+ * @param {{ upload?: boolean }} [options]
+ */
+function uploadFromDiskWorkflow(id, fileSelector, credential, options = {}) {
+	const workflow = heyGenWorkflow(id, { operation: 'upload' }, credential, 2);
+	const [start, heyGen] = workflow.nodes;
+	const read = {
+		id: `${id}-r`,
+		name: 'Read',
+		type: 'n8n-nodes-base.readWriteFile',
+		typeVersion: 1,
+		position: [110, 0],
+		parameters: { fileSelector, options: {} },
+	};
+	const upload = options.upload ?? true;
+	return {
+		...workflow,
+		nodes: upload ? [start, read, heyGen] : [start, read],
+		connections: {
+			Start: { main: [[{ node: 'Read', type: 'main', index: 0 }]] },
+			...(upload ? { Read: { main: [[{ node: 'HeyGen', type: 'main', index: 0 }]] } } : {}),
+		},
+	};
+}
+
+module.exports = { heyGenWorkflow, triggerToSinkWorkflow, uploadFromDiskWorkflow };
