@@ -57,7 +57,8 @@ function packOnce() {
  * An n8n user folder (fresh unless `folder` is given) with this package installed the way n8n
  * installs a community package: the packed tarball unpacked in .n8n/nodes/node_modules, no
  * node_modules of its own, so the node type is `n8n-nodes-heygen.heyGen` and n8n-workflow is n8n's.
- * @param {{ runtime: { node: string, n8n: string }, folder?: string, logLevel?: string, port?: number, env?: NodeJS.ProcessEnv }} options
+ * With `withPackage: false` the folder has no community packages (a queue-mode worker set up wrong).
+ * @param {{ runtime: { node: string, n8n: string }, folder?: string, logLevel?: string, port?: number, env?: NodeJS.ProcessEnv, withPackage?: boolean }} options
  * @returns {Promise<N8nInstance>}
  */
 async function createN8n(options) {
@@ -65,14 +66,18 @@ async function createN8n(options) {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	const installed = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
 	fs.rmSync(installed, { recursive: true, force: true });
-	fs.mkdirSync(installed, { recursive: true });
-	execFileSync('tar', ['-xzf', packOnce(), '-C', installed, '--strip-components=1']);
+	fs.mkdirSync(nodesDir, { recursive: true });
+	const withPackage = options.withPackage ?? true;
+	if (withPackage) {
+		fs.mkdirSync(installed, { recursive: true });
+		execFileSync('tar', ['-xzf', packOnce(), '-C', installed, '--strip-components=1']);
+	}
 	fs.writeFileSync(
 		path.join(nodesDir, 'package.json'),
 		JSON.stringify({
 			name: 'installed-nodes',
 			private: true,
-			dependencies: { [PACKAGE_NAME]: '*' },
+			dependencies: withPackage ? { [PACKAGE_NAME]: '*' } : {},
 		}),
 	);
 	const env = {

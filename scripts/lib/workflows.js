@@ -112,4 +112,73 @@ function uploadFromDiskWorkflow(id, fileSelector, credential, options = {}) {
 	};
 }
 
-module.exports = { heyGenWorkflow, triggerToSinkWorkflow, uploadFromDiskWorkflow };
+/**
+ * Webhook (POST /webhook/<path>, answering when the last node has run) → `nodes`, in a chain; each
+ * node needs a unique name, its position is set here.
+ * @param {{ id: string, path: string, nodes: Array<Record<string, any>>,
+ *   responseData?: 'allEntries' | 'firstEntryJson' | 'firstEntryBinary', binaryBody?: boolean }} options
+ *   `binaryBody`: the request's body is a file, kept as the item's binary `data`
+ */
+function webhookWorkflow(options) {
+	const webhook = {
+		id: `${options.id}-w`,
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: `${options.id}-${options.path}`,
+		parameters: {
+			httpMethod: 'POST',
+			path: options.path,
+			responseMode: 'lastNode',
+			responseData: options.responseData ?? 'allEntries',
+			options: options.binaryBody ? { binaryData: true } : {},
+		},
+	};
+	/** @type {Array<Record<string, any>>} */
+	const chain = [webhook, ...options.nodes];
+	const nodes = chain.map(
+		(node, index) =>
+			/** @type {Record<string, any>} */ ({
+				...node,
+				position: [index * 220, 0],
+			}),
+	);
+	/** @type {Record<string, unknown>} */
+	const connections = {};
+	for (let index = 1; index < nodes.length; index++)
+		connections[nodes[index - 1].name] = {
+			main: [[{ node: nodes[index].name, type: 'main', index: 0 }]],
+		};
+	return {
+		id: options.id,
+		name: options.id,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes,
+		connections,
+	};
+}
+
+/**
+ * A HeyGen node (version 2) for a chain.
+ * @param {string} name @param {Record<string, unknown>} parameters @param {{ id: string, name: string }} credential
+ */
+function heyGenNode(name, parameters, credential) {
+	return {
+		id: name,
+		name,
+		type: 'n8n-nodes-heygen.heyGen',
+		typeVersion: 2,
+		parameters: { resource: 'asset', ...parameters },
+		credentials: { heyGenApi: credential },
+	};
+}
+
+module.exports = {
+	heyGenWorkflow,
+	heyGenNode,
+	triggerToSinkWorkflow,
+	uploadFromDiskWorkflow,
+	webhookWorkflow,
+};

@@ -922,7 +922,7 @@ async function startStandIn(options = {}) {
 		if (fault && fault.kind !== 'slow' && fault.kind !== 'dropAnswer' && fault.kind !== 'reset')
 			for await (const _chunk of req);
 		const delay = behaviour.latencyMs + (fault?.kind === 'slow' ? (fault.delayMs ?? 5000) : 0);
-		if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+		if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay).unref());
 		if (res.destroyed) return undefined;
 
 		if (fault && fault.kind !== 'slow') {
