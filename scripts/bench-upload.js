@@ -24,10 +24,10 @@ const {
 	nodeItems,
 	watchPeakRss,
 } = require('./lib/n8n');
+const { MiB, writeFileOfMiB } = require('./lib/files');
 const { uploadFromDiskWorkflow } = require('./lib/workflows');
 const { startStandIn } = require('../test/stand-in/heygen-stand-in');
 
-const MiB = 1024 * 1024;
 const CREDENTIAL = { id: 'benchHeyGenCred1', name: 'HeyGen' };
 
 /**
@@ -37,11 +37,7 @@ const CREDENTIAL = { id: 'benchHeyGenCred1', name: 'HeyGen' };
 async function measure(runtime, size, upload) {
 	const standIn = await startStandIn({ assets: 1, folders: 0 });
 	const files = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-bench-upload-'));
-	const file = path.join(files, `clip-${size}.mp4`);
-	const chunk = Buffer.alloc(MiB, 0x42);
-	const fd = fs.openSync(file, 'w');
-	for (let i = 0; i < size; i++) fs.writeSync(fd, chunk);
-	fs.closeSync(fd);
+	const file = writeFileOfMiB(path.join(files, `clip-${size}.mp4`), size);
 	const n8n = await createN8n({
 		runtime,
 		env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem', N8N_RESTRICT_FILE_ACCESS_TO: files },

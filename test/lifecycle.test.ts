@@ -357,6 +357,28 @@ describe('Asset → Upload', () => {
 		expect(item.json).toMatchObject({ name: 'a.png', size_bytes: png.length });
 	});
 
+	it.each([
+		['database:0c6f2b7e-4d1a-4d57-9a7e-000000000001', true],
+		['filesystem-v2:workflows/w1/executions/9/binary_data/0c6f2b7e', false],
+	])(
+		"a file n8n's binary store cannot give back (%s) is a clear error, and nothing is sent",
+		async (id, databaseStore) => {
+			const stored: INodeExecutionData = {
+				json: {},
+				binary: {
+					data: { id, data: 'filesystem-v2', mimeType: 'video/mp4', fileName: 'take.mp4' },
+				},
+			};
+			const error = await runError({ resource: 'asset', operation: 'upload' }, { input: [stored] });
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error.message).toBe('Could not read "take.mp4" from n8n\'s binary data store');
+			expect(String(error.description).includes('N8N_DEFAULT_BINARY_DATA_MODE')).toBe(
+				databaseStore,
+			);
+			expect(standIn.requests).toHaveLength(0);
+		},
+	);
+
 	describe(`above ${MULTIPART_MAX_BYTES} bytes: HeyGen's direct upload`, () => {
 		const big = Buffer.alloc(MULTIPART_MAX_BYTES + 1, 0x61);
 		big.write('ID3', 0);

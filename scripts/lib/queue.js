@@ -432,8 +432,25 @@ async function startQueueCluster(options) {
 			await worker.process.waitForLine(/n8n worker is now ready/);
 		};
 		for (let index = 0; index < (options.workers ?? 2); index++) await addWorker();
+		/**
+		 * The error an execution ended with, from n8n's record (run data is stored "flatted";
+		 * read with the runtime's own flatted). @param {string} executionId
+		 */
+		const executionError = (executionId) => {
+			const flatted = require(
+				require.resolve('flatted', { paths: [path.dirname(options.runtime.n8n)] }),
+			);
+			const [[data]] = postgres.query(
+				`SELECT data FROM execution_data WHERE "executionId" = ${Number(executionId)}`,
+			);
+			const error = flatted.parse(data)?.resultData?.error;
+			return error
+				? `${error.message}${error.description ? ` (${error.description})` : ''}`
+				: undefined;
+		};
 		return {
 			url: mainServer.url,
+			executionError,
 			main: { instance: main, server: mainServer, lines: mainLines },
 			workers,
 			addWorker,

@@ -85,6 +85,20 @@ function triggerToSinkWorkflow(options) {
 }
 
 /**
+ * Read/Write Files from Disk, reading the files `fileSelector` matches (one item each, binary `data`).
+ * @param {string} name @param {string} fileSelector
+ */
+function readFilesNode(name, fileSelector) {
+	return {
+		id: name,
+		name,
+		type: 'n8n-nodes-base.readWriteFile',
+		typeVersion: 1,
+		parameters: { fileSelector, options: {} },
+	};
+}
+
+/**
  * Manual Trigger → Read Files from Disk (`fileSelector`) → HeyGen Upload, one asset per file; with
  * `upload` false, the HeyGen node is left out (a read-only baseline for the upload benchmark).
  * @param {string} id @param {string} fileSelector @param {{ id: string, name: string }} credential
@@ -93,14 +107,7 @@ function triggerToSinkWorkflow(options) {
 function uploadFromDiskWorkflow(id, fileSelector, credential, options = {}) {
 	const workflow = heyGenWorkflow(id, { operation: 'upload' }, credential, 2);
 	const [start, heyGen] = workflow.nodes;
-	const read = {
-		id: `${id}-r`,
-		name: 'Read',
-		type: 'n8n-nodes-base.readWriteFile',
-		typeVersion: 1,
-		position: [110, 0],
-		parameters: { fileSelector, options: {} },
-	};
+	const read = { ...readFilesNode('Read', fileSelector), id: `${id}-r`, position: [110, 0] };
 	const upload = options.upload ?? true;
 	return {
 		...workflow,
@@ -178,6 +185,7 @@ function heyGenNode(name, parameters, credential) {
 module.exports = {
 	heyGenWorkflow,
 	heyGenNode,
+	readFilesNode,
 	triggerToSinkWorkflow,
 	uploadFromDiskWorkflow,
 	webhookWorkflow,

@@ -396,7 +396,7 @@ describe.each(MODES)('queue mode, binary data in $store', ({ binaryDataMode, tri
 			const [last] = executionsOf(cluster, [WORKFLOW_IDS.download]).slice(-1);
 			expect(last.status).toBe('error');
 			expect(executionsByWorker(cluster.workers).get(last.id)).toBe(bare.index);
-			expect(bare.lines.join('\n')).toMatch(/n8n-nodes-heygen\.heyGen/);
+			expect(bare.lines.join('\n')).toMatch(/Unrecognized node type: n8n-nodes-heygen\.heyGen/);
 			process.stderr.write(
 				`queue mode, worker without the package answers ${answer.status}: ${answer.bytes.toString('utf8').slice(0, 200)}\n`,
 			);

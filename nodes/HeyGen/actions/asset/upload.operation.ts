@@ -50,6 +50,33 @@ const properties: INodeProperties[] = [
 
 export const description = properties.map(showFor({ resource: ['asset'], operation: ['upload'] }));
 
+/** How n8n names a file kept in its database store (`<mode>:<file id>`). */
+const DATABASE_STORE_PREFIX = 'database:';
+
+/**
+ * A read from n8n's binary data store, its failure named as such: the store's own message says
+ * little on its own (PostgreSQL's, say), and for the database store there is a way out to give.
+ */
+async function readBinaryStore<T>(
+	context: IExecuteFunctions,
+	read: () => Promise<T>,
+	file: { fileName: string; id: string; itemIndex: number },
+): Promise<T> {
+	try {
+		return await read();
+	} catch (error) {
+		const cause = error instanceof Error ? error.message : String(error);
+		const hint = file.id.startsWith(DATABASE_STORE_PREFIX)
+			? " n8n's database store (its default in queue mode) reads a whole file into memory, and PostgreSQL cannot hand back a file of about 512 MiB or more. For large files set N8N_DEFAULT_BINARY_DATA_MODE to filesystem (one folder shared by main and workers) or s3."
+			: '';
+		throw new NodeOperationError(
+			context.getNode(),
+			`Could not read "${file.fileName}" from n8n's binary data store`,
+			{ itemIndex: file.itemIndex, description: `${cause}.${hint}` },
+		);
+	}
+}
+
 /** The file of one input item, checked before anything is sent to HeyGen. */
 async function fileOfItem(this: IExecuteFunctions, itemIndex: number): Promise<UploadFile> {
 	const node = this.getNode();
@@ -75,8 +102,10 @@ async function fileOfItem(this: IExecuteFunctions, itemIndex: number): Promise<U
 	const { id } = binary;
 	// Where n8n keeps the file outside the item (filesystem, database or S3 mode), it is streamed from there.
 	const inMemory = id ? undefined : Buffer.from(binary.data, BINARY_ENCODING);
+	const fromStore = <T>(read: () => Promise<T>) =>
+		readBinaryStore(this, read, { fileName, id: id as string, itemIndex });
 	const size = id
-		? (await this.helpers.getBinaryMetadata(id)).fileSize
+		? (await fromStore(async () => await this.helpers.getBinaryMetadata(id))).fileSize
 		: (inMemory as Buffer).length;
 	if (!size) {
 		throw new NodeOperationError(node, `The file "${fileName}" is empty`, {
@@ -88,7 +117,10 @@ async function fileOfItem(this: IExecuteFunctions, itemIndex: number): Promise<U
 		fileName,
 		contentType,
 		size,
-		open: async () => (id ? await this.helpers.getBinaryStream(id) : (inMemory as Buffer)),
+		open: async () =>
+			id
+				? await fromStore(async () => await this.helpers.getBinaryStream(id))
+				: (inMemory as Buffer),
 		idempotencyKey: idempotencyKey([
 			this.getExecutionId(),
 			node.id,
