@@ -33,7 +33,9 @@ const { startStandIn } = require('../test/stand-in/heygen-stand-in');
 const CREDENTIAL = { id: 'benchQueueCred01', name: 'HeyGen' };
 const MODES = /** @type {const} */ (['database', 'filesystem']);
 /** HeyGen's multipart limit, as the built node has it: above it, the direct upload. */
-const { MULTIPART_MAX_BYTES } = require('../dist/nodes/HeyGen/transport/upload');
+const { MULTIPART_MAX_BYTES } = require(
+	path.join(PROJECT_ROOT, 'dist', 'nodes', 'HeyGen', 'transport', 'upload.js'),
+);
 /** How long one run may take: the database store moves the whole file several times. */
 const RUN_TIMEOUT_MS = 15 * 60_000;
 
