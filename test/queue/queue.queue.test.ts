@@ -282,7 +282,15 @@ describe.each(MODES)('queue mode, binary data in $store', ({ binaryDataMode, tri
 				);
 				// One execution per poll with a new asset; nothing emitted again after the kill.
 				expect(delivered()).toEqual([second.id]);
-				const executions = executionsOf(cluster, [TRIGGER_ID]);
+				// The sink has answered; n8n records the end of the execution a moment later.
+				const executions = await waitFor(
+					'the second execution to end',
+					() => {
+						const recorded = executionsOf(cluster, [TRIGGER_ID]);
+						return ['new', 'running'].includes(recorded[1]?.status ?? 'new') ? undefined : recorded;
+					},
+					30_000,
+				);
 				expect(executions.map((execution) => execution.id)).toEqual([
 					killed.id,
 					expect.any(String),
