@@ -25,6 +25,36 @@ const WORKER_CONCURRENCY = 5;
 const START_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 10_000;
 
+/**
+ * What this module started and has not yet stopped. Should this process end first (an error, Ctrl-C,
+ * a kill), the servers go with it and their folders are removed, rather than living on.
+ */
+const started = {
+	/** @type {Set<import('node:child_process').ChildProcess>} */ children: new Set(),
+	/** @type {Set<string>} */ dirs: new Set(),
+	guarded: false,
+};
+
+function endWhatWasStarted() {
+	for (const child of started.children) child.kill('SIGKILL');
+	for (const dir of started.dirs) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** @param {import('node:child_process').ChildProcess} child */
+function track(child) {
+	if (!started.guarded) {
+		started.guarded = true;
+		process.once('exit', endWhatWasStarted);
+		for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP']))
+			process.once(signal, () => {
+				endWhatWasStarted();
+				process.kill(process.pid, signal);
+			});
+	}
+	started.children.add(child);
+	child.once('exit', () => started.children.delete(child));
+}
+
 /** @param {string} file */
 function executable(file) {
 	try {
@@ -126,6 +156,7 @@ function startLogged(command, args, options) {
 		gid: options.gid,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
+	track(child);
 	const lines = options.lines ?? [];
 	const start = lines.length;
 	const log = fs.createWriteStream(options.logFile);
@@ -348,12 +379,14 @@ async function startQueueCluster(options) {
 	const servers = ensureServers();
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-queue-'));
 	fs.chmodSync(dir, 0o755);
+	started.dirs.add(dir);
 	/** @type {Array<() => Promise<unknown>>} */
 	const stops = [];
 	const stop = async () => {
 		for (const stopOne of stops.reverse()) await stopOne().catch(() => undefined);
 		stops.length = 0;
 		fs.rmSync(dir, { recursive: true, force: true });
+		started.dirs.delete(dir);
 	};
 	try {
 		const redis = await startRedis(servers.redisServer, dir);
@@ -398,6 +431,7 @@ async function startQueueCluster(options) {
 			readyTimeoutMs: START_TIMEOUT_MS,
 			onLog: (line) => mainLines.push(line),
 		});
+		track(mainServer.child);
 		stops.push(() => mainServer.stop());
 		/** @type {Worker[]} */
 		const workers = [];
