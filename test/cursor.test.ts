@@ -9,7 +9,7 @@ const asset = (id: string, ts: number) => ({ id, ts });
 function poll(saved: unknown, read: Array<{ id: string; ts: number }>, complete = true) {
 	const start = beginPoll(saved, QUERY, WINDOW);
 	const readDownTo = readDownToOf(start, read, WINDOW);
-	return endPoll(start, read, () => true, {
+	return endPoll(start, read, {
 		query: QUERY,
 		windowSeconds: WINDOW,
 		readDownTo,

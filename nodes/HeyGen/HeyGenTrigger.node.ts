@@ -135,7 +135,7 @@ export class HeyGenTrigger implements INodeType {
 			},
 		});
 		const read = assets.map(asCursorAsset);
-		const { state, emit } = endPoll(start, read, () => true, {
+		const { state, emit } = endPoll(start, read, {
 			query,
 			windowSeconds,
 			readDownTo: readDownTo ?? readDownToOf(start, read, windowSeconds),

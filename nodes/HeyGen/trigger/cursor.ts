@@ -97,13 +97,12 @@ export interface PollEnd<T extends CursorAsset> {
 
 /**
  * The new position and the assets to emit after a poll. `read` is every asset the poll read, in
- * HeyGen's order; `matches` says which the user asked for (a filter HeyGen could not apply);
- * `complete` is false when the poll stopped before reaching back to its window (out of time).
+ * HeyGen's order, already filtered to what the user asked for; `complete` is false when the poll
+ * stopped before reaching back to its window (out of time).
  */
 export function endPoll<T extends CursorAsset>(
 	start: PollStart,
 	read: T[],
-	matches: (asset: T) => boolean,
 	options: { query: string; windowSeconds: number; readDownTo: number; complete: boolean },
 ): PollEnd<T> {
 	const { query, windowSeconds, readDownTo, complete } = options;
@@ -112,14 +111,12 @@ export function endPoll<T extends CursorAsset>(
 	const seen: Record<string, number> = { ...previous?.seen };
 	let emit: T[] = [];
 	if (start.kind === 'continue') {
-		emit = read.filter(
-			(asset) => matches(asset) && asset.ts >= start.emitFrom && !(asset.id in seen),
-		);
+		emit = read.filter((asset) => asset.ts >= start.emitFrom && !(asset.id in seen));
 		emit = [...new Map(emit.map((asset) => [asset.id, asset])).values()];
 		emit.sort((a, b) => a.ts - b.ts);
 	}
 	// A fresh position remembers what is there (to emit none of it); a poll, what it emitted.
-	for (const asset of start.kind === 'baseline' ? read.filter(matches) : emit) {
+	for (const asset of start.kind === 'baseline' ? read : emit) {
 		if (asset.ts >= readDownTo) seen[asset.id] = asset.ts;
 	}
 	const floorTs =
