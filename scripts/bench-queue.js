@@ -106,20 +106,6 @@ async function measureRun(cluster, webhookPath, body) {
 	return { atRest, startUpPeak, peak, ms, error: undefined };
 }
 
-/** The size of the file n8n stored for the last download, in its database or on disk. @param {Awaited<ReturnType<typeof startQueueCluster>>} cluster */
-function storedSizes(cluster) {
-	const inDatabase = cluster.postgres
-		.query('SELECT "fileSize" FROM binary_data')
-		.map(([size]) => Number(size));
-	const onDisk = fs.existsSync(cluster.binaryDataDir)
-		? fs
-				.readdirSync(cluster.binaryDataDir, { recursive: true, withFileTypes: true })
-				.filter((entry) => entry.isFile())
-				.map((entry) => fs.statSync(path.join(entry.parentPath, entry.name)).size)
-		: [];
-	return [...inDatabase, ...onDisk];
-}
-
 /**
  * @param {{ node: string, n8n: string }} runtime @param {typeof MODES[number]} mode @param {number[]} sizes
  */
@@ -137,8 +123,9 @@ async function measureMode(runtime, mode, sizes) {
 			await importCredentials(main, [
 				{ ...CREDENTIAL, type: 'heyGenApi', data: { apiKey, baseUrl: standIn.url } },
 			]);
-			await importWorkflows(main, workflows(filesDir));
-			for (const { id } of workflows(filesDir))
+			const list = workflows(filesDir);
+			await importWorkflows(main, list);
+			for (const { id } of list)
 				if ((await n8nCommand(main, ['publish:workflow', `--id=${id}`])).code !== 0)
 					throw new Error(`could not publish ${id}`);
 		},
@@ -156,7 +143,8 @@ async function measureMode(runtime, mode, sizes) {
 				fileSizeBytes: size * MiB,
 			});
 			const download = await measureRun(cluster, 'download', { id: standIn.assets[0].id });
-			if (!download.error && !storedSizes(cluster).includes(size * MiB))
+			const stored = cluster.storedFileSizes();
+			if (!download.error && ![...stored.inDatabase, ...stored.onDisk].includes(size * MiB))
 				throw new Error(`the ${size} MiB download is not in n8n's ${mode} store whole`);
 			rows.push({ mode, size, operation: 'download', ...download });
 			const file = writeFileOfMiB(path.join(filesDir, `clip-${size}.mp4`), size);

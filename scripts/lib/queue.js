@@ -482,9 +482,22 @@ async function startQueueCluster(options) {
 				? `${error.message}${error.description ? ` (${error.description})` : ''}`
 				: undefined;
 		};
+		/** The sizes of the files n8n keeps, in its database's binary_data and in the shared folder. */
+		const storedFileSizes = () => ({
+			inDatabase: postgres
+				.query('SELECT "fileSize" FROM binary_data')
+				.map(([size]) => Number(size)),
+			onDisk: fs.existsSync(binaryDataDir)
+				? fs
+						.readdirSync(binaryDataDir, { recursive: true, withFileTypes: true })
+						.filter((entry) => entry.isFile())
+						.map((entry) => fs.statSync(path.join(entry.parentPath, entry.name)).size)
+				: [],
+		});
 		return {
 			url: mainServer.url,
 			executionError,
+			storedFileSizes,
 			main: { instance: main, server: mainServer, lines: mainLines },
 			workers,
 			addWorker,

@@ -7,14 +7,18 @@
  * database) and once with a filesystem store shared by main and workers.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 
 import { importCredentials, importWorkflows, n8nCommand } from '../../scripts/lib/n8n';
 import { executionsByWorker, startQueueCluster } from '../../scripts/lib/queue';
 import { EXAMPLE_CREDENTIAL, exampleWorkflows } from '../../scripts/lib/demo-setup';
-import { heyGenNode, triggerToSinkWorkflow, webhookWorkflow } from '../../scripts/lib/workflows';
+import {
+	heyGenNode,
+	triggerToSinkWorkflow,
+	webhookNode,
+	webhookWorkflow,
+} from '../../scripts/lib/workflows';
 import { ensureRuntime } from '../../scripts/n8n-runtime';
+import { expectAuditSummary } from '../helpers/audit';
 import { waitFor } from '../helpers/wait';
 import { startStandIn } from '../stand-in/heygen-stand-in';
 
@@ -55,13 +59,11 @@ function auditOverWebhook() {
 		(workflow) => workflow.id === AUDIT_ID,
 	);
 	if (!audit) throw new Error('examples/heygen-asset-audit.json is missing');
-	const [webhook] = webhookWorkflow({
-		id: AUDIT_ID,
-		path: 'audit',
-		nodes: [],
-		responseData: 'firstEntryJson',
-	}).nodes;
 	const schedule = audit.nodes.find((node: Item) => node.type === 'n8n-nodes-base.scheduleTrigger');
+	const webhook = {
+		...webhookNode(AUDIT_ID, 'audit', { responseData: 'firstEntryJson' }),
+		position: schedule.position,
+	};
 	audit.nodes = [...audit.nodes.filter((node: Item) => node !== schedule), webhook];
 	audit.connections[webhook.name] = audit.connections[schedule.name];
 	delete audit.connections[schedule.name];
@@ -172,22 +174,6 @@ function executionsOf(cluster: Cluster, workflowIds: string[]) {
 		.map(([id, workflowId, status]) => ({ id, workflowId, status }));
 }
 
-/** The expected audit summary, computed from the stand-in's library. */
-function expectAudit(summary: Item, standIn: StandIn) {
-	expect(summary.total).toBe(standIn.assets.length);
-	for (const type of ['image', 'audio', 'video']) {
-		for (const folder of ['', ...standIn.folders.map((f) => f.id)]) {
-			const assets = standIn.assets.filter(
-				(asset) => asset.file_type === type && asset.folder_id === folder,
-			);
-			const row = summary.rows.find(
-				(r: Item) => r.file_type === type && r.folder_id === (folder || '(root)'),
-			);
-			expect(row?.count ?? 0).toBe(assets.length);
-		}
-	}
-}
-
 function expectDownloads(items: Item[], standIn: StandIn) {
 	const expected = standIn.assets.slice(0, DOWNLOAD_LIMIT);
 	expect(items.map((item) => item.id)).toEqual(expected.map((asset) => asset.id));
@@ -209,18 +195,11 @@ async function finishedExecutions(cluster: Cluster, workflowIds: string[], count
 	);
 }
 
-/** The downloaded files n8n keeps, in its database and in the shared folder. */
+/** How many of the downloaded files n8n keeps in its database and in the shared folder. */
 function storedFiles(cluster: Cluster) {
-	const [[inDatabase]] = cluster.postgres.query(
-		`SELECT count(*) FROM binary_data WHERE "fileSize" = ${FILE_BYTES}`,
-	);
-	const onDisk = existsSync(cluster.binaryDataDir)
-		? readdirSync(cluster.binaryDataDir, { recursive: true, withFileTypes: true }).filter(
-				(entry) =>
-					entry.isFile() && statSync(join(entry.parentPath, entry.name)).size === FILE_BYTES,
-			).length
-		: 0;
-	return { inDatabase: Number(inDatabase), onDisk };
+	const { inDatabase, onDisk } = cluster.storedFileSizes();
+	const downloads = (sizes: number[]) => sizes.filter((size) => size === FILE_BYTES).length;
+	return { inDatabase: downloads(inDatabase), onDisk: downloads(onDisk) };
 }
 
 /** Every execution ran on a worker (none on the main); gives how many each worker ran. */
@@ -317,7 +296,7 @@ describe.each(MODES)('queue mode, binary data in $store', ({ binaryDataMode, tri
 		]);
 		for (const answer of answers.slice(0, AT_ONCE)) {
 			expect(answer.status).toBe(200);
-			expectAudit(answer.json(), standIn);
+			expectAuditSummary(answer.json(), standIn);
 		}
 		for (const answer of answers.slice(AT_ONCE)) {
 			expect(answer.status).toBe(200);
