@@ -93,6 +93,12 @@ const UPLOAD_TYPES = /** @type {Record<string, string>} */ ({
  * @property {'null' | 'empty' | 'absent'} endToken how the last page says there is no more
  * @property {boolean} totalAsString `total` as a string, as HeyGen's schema says, instead of a number
  * @property {boolean} tokenLoop every page answers with the same token, forever
+ * @property {Busy | undefined} busy an account where uploads keep landing while a client pages
+ */
+/**
+ * @typedef {object} Busy
+ * @property {number} addEvery after every this many answered list pages (v1 or v3), one upload lands at the front
+ * @property {number} [removeEvery] and after every this many, the asset in the middle of the library is deleted
  */
 /**
  * @typedef {object} RecordedRequest
@@ -228,23 +234,35 @@ function encodeToken(value) {
 	return Buffer.from(JSON.stringify(value)).toString('base64');
 }
 
-/** @param {string} token */
+/**
+ * A page token this server issued, or undefined. v1's is a keyset cursor (`id` and `created_ts` of the
+ * page's last asset), as HeyGen's own example token is; v3's and the folder list's are offsets
+ * (`o`), the harsher case for a reader while the library changes. `q` is the query it belongs to.
+ * @param {string} token
+ * @returns {{ q: string, o?: number, id?: string, created_ts?: number } | undefined}
+ */
 function decodeToken(token) {
 	try {
 		const value = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
-		if (
-			value &&
-			typeof value === 'object' &&
-			Number.isInteger(value.o) &&
-			value.o >= 0 &&
-			typeof value.q === 'string'
-		) {
-			return /** @type {{ o: number, q: string }} */ (value);
-		}
+		if (!value || typeof value !== 'object' || typeof value.q !== 'string') return undefined;
+		if (Number.isInteger(value.o) && value.o >= 0) return value;
+		if (typeof value.id === 'string' && Number.isFinite(value.created_ts)) return value;
 	} catch {
 		// fall through: not a token this server issued
 	}
 	return undefined;
+}
+
+/** HeyGen's order: newest first; within one second, by id (so a keyset cursor is exact). @param {Asset} a @param {Asset} b */
+function newestFirst(a, b) {
+	return b.created_ts - a.created_ts || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/** Whether an asset comes after a keyset cursor's position. @param {Asset} asset @param {{ id: string, created_ts: number }} key */
+function isAfter(asset, key) {
+	return (
+		asset.created_ts < key.created_ts || (asset.created_ts === key.created_ts && asset.id < key.id)
+	);
 }
 
 class HttpError extends Error {
@@ -302,7 +320,11 @@ async function startStandIn(options = {}) {
 		endToken: options.endToken ?? 'null',
 		totalAsString: options.totalAsString ?? false,
 		tokenLoop: options.tokenLoop ?? false,
+		busy: options.busy,
 	};
+	/** What busy mode did, in order: ids uploaded and deleted while clients paged. */
+	const busyChanges = { added: /** @type {string[]} */ ([]), removed: /** @type {string[]} */ ([]) };
+	let busyPages = 0;
 	/** @type {Array<Fault & { from: number, left: number }>} */
 	let faults = [];
 	/** @type {RecordedRequest[]} */
@@ -357,27 +379,32 @@ async function startStandIn(options = {}) {
 		}
 		const folderId = query.folder_id || undefined;
 		const fingerprint = `${fileType ?? ''}|${folderId ?? ''}`;
-		let offset = 0;
-		if (query.token !== undefined && query.token !== '') {
-			const token = decodeToken(query.token);
-			if (!token || token.q !== fingerprint)
-				throw new HttpError(400, { error: 'invalid pagination token', data: null });
-			offset = token.o;
-		}
 		const matching = account.assets.filter(
 			(asset) =>
 				(!fileType || asset.file_type === fileType) && (!folderId || asset.folder_id === folderId),
 		);
-		const page = matching.slice(Math.max(0, offset - overlap), offset + limit).map(present);
+		let start = 0;
+		if (query.token !== undefined && query.token !== '') {
+			const token = decodeToken(query.token);
+			if (!token || token.q !== fingerprint || token.id === undefined)
+				throw new HttpError(400, { error: 'invalid pagination token', data: null });
+			const key = { id: token.id, created_ts: Number(token.created_ts) };
+			const index = matching.findIndex((asset) => isAfter(asset, key));
+			start = index === -1 ? matching.length : index;
+		}
+		const window = matching.slice(start, start + limit);
+		const page = matching.slice(Math.max(0, start - overlap), start + limit).map(present);
 		/** @type {Record<string, unknown>} */
 		const data = {
 			assets: page,
 			total: behaviour.totalAsString ? String(matching.length) : matching.length,
 		};
+		const last = window[window.length - 1];
 		if (behaviour.tokenLoop || repeatToken) {
-			data.token = query.token || encodeToken({ o: 0, q: fingerprint });
-		} else if (offset + limit < matching.length) {
-			data.token = encodeToken({ o: offset + limit, q: fingerprint });
+			data.token =
+				query.token || encodeToken({ id: last?.id ?? '', created_ts: 0, q: fingerprint });
+		} else if (start + limit < matching.length && last) {
+			data.token = encodeToken({ id: last.id, created_ts: last.created_ts, q: fingerprint });
 		} else if (behaviour.endToken === 'null') {
 			data.token = null;
 		} else if (behaviour.endToken === 'empty') {
@@ -400,7 +427,7 @@ async function startStandIn(options = {}) {
 		let offset = 0;
 		if (query.token) {
 			const token = decodeToken(query.token);
-			if (!token || token.q !== fingerprint)
+			if (!token || token.q !== fingerprint || token.o === undefined)
 				throw new HttpError(400, v3Error('invalid_parameter', 'invalid pagination token', 'token'));
 			offset = token.o;
 		}
@@ -819,7 +846,7 @@ async function startStandIn(options = {}) {
 		let offset = 0;
 		if (query.token) {
 			const token = decodeToken(query.token);
-			if (!token || token.q !== fingerprint)
+			if (!token || token.q !== fingerprint || token.o === undefined)
 				throw new HttpError(400, { error: 'invalid pagination token', data: null });
 			offset = token.o;
 		}
@@ -1082,6 +1109,19 @@ async function startStandIn(options = {}) {
 			: sendJson(res, 404, { error: `No route ${path}`, data: null });
 	}
 
+	/** Busy mode: uploads (and deletions) land between the pages a client reads. @param {RecordedRequest} record */
+	function busyAfter(record) {
+		const busy = behaviour.busy;
+		const listing = record.path === '/v1/asset/list' || record.path === '/v3/assets';
+		if (!busy || !listing || record.status !== 200) return;
+		busyPages += 1;
+		if (busyPages % busy.addEvery === 0) busyChanges.added.push(api.addAsset().id);
+		if (busy.removeEvery && busyPages % busy.removeEvery === 0 && account.assets.length > 0) {
+			const [removed] = account.assets.splice(Math.floor(account.assets.length / 2), 1);
+			busyChanges.removed.push(removed.id);
+		}
+	}
+
 	const server = http.createServer((req, res) => {
 		/** @type {RecordedRequest} */
 		const record = {
@@ -1105,6 +1145,7 @@ async function startStandIn(options = {}) {
 		res.on('finish', () => {
 			record.status = res.statusCode;
 			for (const hook of afterHooks) hook(record);
+			busyAfter(record);
 		});
 		res.on('close', () => {
 			// The client went away before the answer was complete (a timeout or a cancelled run).
@@ -1140,7 +1181,7 @@ async function startStandIn(options = {}) {
 		: undefined;
 	lifetime?.unref();
 
-	return {
+	const api = {
 		url: origin,
 		port: address.port,
 		apiKey,
@@ -1158,6 +1199,7 @@ async function startStandIn(options = {}) {
 		sink,
 		uploads,
 		deleted,
+		busyChanges,
 		/** Milliseconds since the server started, on the clock of `at` and `abortedAt`. */
 		now() {
 			return Date.now() - startedAt;
@@ -1196,7 +1238,7 @@ async function startStandIn(options = {}) {
 				url: `/files/${type}/${id}/original.${EXTENSIONS[type][0]}`,
 			};
 			account.assets.unshift(asset);
-			account.assets.sort((a, b) => b.created_ts - a.created_ts);
+			account.assets.sort(newestFirst);
 			return present(asset);
 		},
 		/** Resolves once no request is open (a test that stopped its own requests waits for them to settle). */
@@ -1256,10 +1298,15 @@ async function startStandIn(options = {}) {
 				endToken: options.endToken ?? 'null',
 				totalAsString: options.totalAsString ?? false,
 				tokenLoop: options.tokenLoop ?? false,
+				busy: options.busy,
 			});
+			busyPages = 0;
+			busyChanges.added.length = 0;
+			busyChanges.removed.length = 0;
 		},
 		close,
 	};
+	return api;
 }
 
 /** @param {string[]} argv */
@@ -1279,7 +1326,7 @@ if (require.main === module) {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.help) {
 		console.log(
-			'Usage: node test/stand-in/heygen-stand-in.js [--port N] [--api-key KEY] [--assets N] [--folders N] [--seed N] [--latency MS] [--file-size BYTES] [--end-token null|empty|absent] [--total-as-string] [--lifetime-seconds N]',
+			'Usage: node test/stand-in/heygen-stand-in.js [--port N] [--api-key KEY] [--assets N] [--folders N] [--seed N] [--latency MS] [--file-size BYTES] [--end-token null|empty|absent] [--total-as-string] [--busy-every N] [--lifetime-seconds N]',
 		);
 		process.exit(0);
 	}
@@ -1293,6 +1340,7 @@ if (require.main === module) {
 		fileSizeBytes: args['file-size'] ? Number(args['file-size']) : undefined,
 		endToken: /** @type {Behaviour['endToken']} */ (args['end-token'] ?? 'null'),
 		totalAsString: args['total-as-string'] === 'true',
+		busy: args['busy-every'] ? { addEvery: Number(args['busy-every']) } : undefined,
 		lifetimeMs: args['lifetime-seconds'] ? Number(args['lifetime-seconds']) * 1000 : undefined,
 	}).then(
 		(standIn) => {

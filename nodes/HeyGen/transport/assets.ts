@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { heyGenContractError } from './errors';
-import { MAX_PAGE_SIZE, type Page, type PageWalk, sameIds, walkPages } from './paging';
+import { type Page, type PageWalk, type Walked, walkPages } from './paging';
 import { heyGenApiRequest, type HeyGenContext, oncePerRun, requestLabel } from './request';
 
 export const FILE_TYPES = ['image', 'audio', 'video'] as const;
@@ -22,14 +22,15 @@ export interface ListingOptions extends AssetFilters {
 	ownerUsername?: string;
 }
 
-/**
- * A list of several pages is read again, whole, when it changed while it was read (at most this many
- * reads): with offset-like page tokens, an asset added or deleted in front of the reader moves the
- * others across a page boundary.
- */
-export const MAX_READS = 3;
-
 const assetId = (asset: IDataObject) => String(asset.id);
+
+/** An asset's upload time in Unix seconds, as the node outputs it (`created_ts`; 0 when HeyGen gives none). */
+export function assetTs(asset: IDataObject): number {
+	return typeof asset.created_ts === 'number' ? asset.created_ts : Number(asset.created_ts) || 0;
+}
+
+/** HeyGen lists newest first: an asset uploaded later than `b` belongs in front of it. */
+const listedBefore = (a: IDataObject, b: IDataObject) => assetTs(a) > assetTs(b);
 
 /** The v3 username from /v3/users/me, asked once per node run, not once per item or page. */
 const usernameByRun = new WeakMap<object, Promise<string>>();
@@ -114,12 +115,9 @@ async function v1AssetPage(
 			itemIndex,
 		);
 	}
-	const total = Number(data.total);
 	return {
 		items: data.assets as IDataObject[],
 		next: isEnd(data.token) ? undefined : (data.token as string),
-		total:
-			data.total === undefined || data.total === null || Number.isNaN(total) ? undefined : total,
 	};
 }
 
@@ -197,18 +195,24 @@ export function endlessPagesError(
 }
 
 /**
- * Lists assets page by page with HeyGen's v1 List Assets or v3 /v3/assets, in HeyGen's order, each
- * asset once. With `confirm`, a list of several pages is checked when it is complete: v1's `total`
- * must be the same on every page; on v3, which has none, the first page is read again (one more
- * request) and must be the same. Else the whole list is read again.
+ * Reads assets page by page with HeyGen's v1 List Assets or v3 /v3/assets, in HeyGen's order, each
+ * asset once, one request a page: nothing is read twice, and a library that changes while it is read
+ * never fails the walk.
+ * - v1's token is a keyset cursor: HeyGen's own example token decodes to
+ *   `{"id": "eb0…392f", "created_ts": "2025-…-01 08:04:25"}`, the last asset of the page. An asset
+ *   added or deleted in front of the reader moves nothing across a page boundary.
+ * - v3's token is opaque. If it is an offset, an upload in front of the reader pushes the page's last
+ *   assets onto the next page again: they are dropped there, by id. A deletion in front of the reader
+ *   would pull as many assets past the boundary unseen; nothing in the answers shows that, and no
+ *   read is paid on every listing to half-detect it (the README says so).
  * The file type is a query parameter on v1 and a filter in the node on v3 (which has none).
  */
-export async function listAssets(
+export async function walkAssets(
 	this: HeyGenContext,
 	options: ListingOptions,
-	walk: Pick<PageWalk<IDataObject>, 'limit' | 'keepGoing'> & { confirm?: boolean },
+	walk: Pick<PageWalk<IDataObject>, 'limit' | 'keepGoing' | 'from'>,
 	itemIndex?: number,
-): Promise<IDataObject[]> {
+): Promise<Walked<IDataObject>> {
 	const { apiVersion, fileType, folderId } = options;
 	const username =
 		apiVersion === 'v3'
@@ -230,34 +234,28 @@ export async function listAssets(
 			? (asset: IDataObject) => asset.file_type === fileType
 			: undefined;
 	const fail = endlessPagesError(this, ENDPOINTS[apiVersion], 'assets', itemIndex);
-	for (let read = 1; ; read++) {
-		const walked = await walkPages(fetchPage, { ...walk, keep, idOf: assetId }, fail);
-		if (walked.duplicates > 0) {
-			this.logger.debug(
-				`HeyGen sent ${walked.duplicates} assets twice while listing; each is output once`,
-				{
-					endpoint: ENDPOINTS[apiVersion],
-					duplicates: walked.duplicates,
-				},
-			);
-		}
-		if (!walk.confirm || walked.pages === 1 || (walked.totals && !walked.totalChanged))
-			return walked.items;
-		// No total to compare (v3), or it moved: read the first page again to see whether the front moved.
-		const again = walked.totals
-			? undefined
-			: await fetchPage(undefined, walked.firstPage.length || MAX_PAGE_SIZE, 0);
-		if (again && sameIds(walked.firstPage, again.items, assetId)) return walked.items;
-		if (read === MAX_READS) {
-			throw unexpected(
-				this,
-				'The HeyGen library kept changing while it was being listed',
-				`It changed during each of ${MAX_READS} reads (assets were added or deleted), so pages may have shifted under the page token. No assets are returned, to avoid an incomplete list; run the node again.`,
-				itemIndex,
-			);
-		}
-		this.logger.debug('The HeyGen library changed while it was listed; listing it again', { read });
+	const walked = await walkPages(
+		fetchPage,
+		{ ...walk, keep, idOf: assetId, isBefore: listedBefore },
+		fail,
+	);
+	if (walked.duplicates > 0 || walked.outOfOrder > 0) {
+		this.logger.debug(
+			`HeyGen sent ${walked.duplicates} assets twice while listing; each is output once`,
+			{ endpoint: ENDPOINTS[apiVersion], ...walked, items: walked.items.length },
+		);
 	}
+	return walked;
+}
+
+/** The assets of a listing (see walkAssets), each once, in HeyGen's order. */
+export async function listAssets(
+	this: HeyGenContext,
+	options: ListingOptions,
+	walk: Pick<PageWalk<IDataObject>, 'limit' | 'keepGoing'>,
+	itemIndex?: number,
+): Promise<IDataObject[]> {
+	return (await walkAssets.call(this, options, walk, itemIndex)).items;
 }
 
 const assetPath = (assetId: string) => `/v3/assets/${encodeURIComponent(assetId)}`;

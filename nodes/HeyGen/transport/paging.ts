@@ -8,8 +8,6 @@ export const MAX_EMPTY_PAGES = 5;
 export interface Page<T> {
 	items: T[];
 	next?: string;
-	/** How many items the whole list has, where HeyGen says (v1's `total`). */
-	total?: number;
 }
 
 /** What a walk read. */
@@ -18,18 +16,11 @@ export interface Walked<T> {
 	items: T[];
 	/** Items HeyGen sent again (the same id on an earlier page), dropped. */
 	duplicates: number;
+	/** Items newer than the last item of the page before: the list shifted between two pages. */
+	outOfOrder: number;
 	pages: number;
-	/** The first page as HeyGen sent it, before `keep`. */
-	firstPage: T[];
-	/** Whether every page carried HeyGen's `total` (v1 does). */
-	totals: boolean;
-	/** Whether HeyGen's `total` differed between pages: the list changed while it was read. */
-	totalChanged: boolean;
-}
-
-/** The ids of the items, in order, for comparing two reads of a page. */
-export function sameIds<T>(a: T[], b: T[], idOf: (item: T) => string): boolean {
-	return a.length === b.length && a.every((item, index) => idOf(item) === idOf(b[index]));
+	/** The token of the page after the last one read, where the walk stopped before the end. */
+	next?: string;
 }
 
 export interface PageWalk<T> {
@@ -41,6 +32,10 @@ export interface PageWalk<T> {
 	keepGoing?: (kept: T[], page: T[]) => boolean;
 	/** An item's identity: an item whose id was already kept is not kept again. */
 	idOf?: (item: T) => string;
+	/** Whether `a` comes before `b` in HeyGen's order (newest first), to notice a list that shifted. */
+	isBefore?: (a: T, b: T) => boolean;
+	/** A token from an earlier walk to start at; undefined for the front of the list. */
+	from?: string;
 }
 
 /** Where a walk is between two pages. */
@@ -86,10 +81,35 @@ export function nextStep(
 	return { action: 'next', token: page.next };
 }
 
+/** The ids kept so far, and how many items were sent again. */
+function idFilter<T>(idOf: ((item: T) => string) | undefined) {
+	const keptIds = new Set<string>();
+	const counts = { duplicates: 0 };
+	const isNew = (item: T) => {
+		if (!idOf) return true;
+		const id = idOf(item);
+		if (keptIds.has(id)) {
+			counts.duplicates += 1;
+			return false;
+		}
+		keptIds.add(id);
+		return true;
+	};
+	return { isNew, counts };
+}
+
+/** How many items of a page come before the last item of the page before it, in HeyGen's order. */
+function countOutOfOrder<T>(previous: T | undefined, page: T[], walk: PageWalk<T>): number {
+	const { isBefore } = walk;
+	if (!isBefore || previous === undefined) return 0;
+	return page.filter((item) => isBefore(item, previous)).length;
+}
+
 /**
  * Reads pages until the walk says stop, each page once, and returns the items kept in HeyGen's order,
- * each id once. `fetchPage` asks HeyGen for one page; `fail` makes the error for a walk that would
- * never end.
+ * each id once: an item sent again because the list shifted under an offset-like token is dropped
+ * here, from what the pages before held, without reading anything again. `fetchPage` asks HeyGen for
+ * one page; `fail` makes the error for a walk that would never end.
  */
 export async function walkPages<T>(
 	fetchPage: (token: string | undefined, size: number, keptSoFar: number) => Promise<Page<T>>,
@@ -97,25 +117,13 @@ export async function walkPages<T>(
 	fail: (reason: 'repeatedToken' | 'emptyPages', keptSoFar: number) => Error,
 ): Promise<Walked<T>> {
 	const kept: T[] = [];
-	const keptIds = new Set<string>();
-	const seenTokens = new Set<string>();
-	let token: string | undefined;
+	const { isNew, counts } = idFilter(walk.idOf);
+	const seenTokens = new Set<string>(walk.from === undefined ? [] : [walk.from]);
+	let token = walk.from;
 	let emptyPagesInARow = 0;
-	let duplicates = 0;
+	let outOfOrder = 0;
 	let pages = 0;
-	let firstPage: T[] = [];
-	let firstTotal: number | undefined;
-	let totalChanged = false;
-	const isNew = (item: T) => {
-		if (!walk.idOf) return true;
-		const id = walk.idOf(item);
-		if (keptIds.has(id)) {
-			duplicates += 1;
-			return false;
-		}
-		keptIds.add(id);
-		return true;
-	};
+	let last: T | undefined;
 	for (;;) {
 		const page = await fetchPage(
 			token,
@@ -123,12 +131,8 @@ export async function walkPages<T>(
 			kept.length,
 		);
 		pages += 1;
-		if (pages === 1) {
-			firstPage = page.items;
-			firstTotal = page.total;
-		} else if (page.total !== firstTotal) {
-			totalChanged = true;
-		}
+		outOfOrder += countOutOfOrder(last, page.items, walk);
+		last = page.items[page.items.length - 1] ?? last;
 		const wanted = (walk.keep ? page.items.filter(walk.keep) : page.items).filter(isNew);
 		const missing = walk.limit === undefined ? wanted.length : walk.limit - kept.length;
 		kept.push(...wanted.slice(0, missing));
@@ -140,14 +144,7 @@ export async function walkPages<T>(
 			callerWantsMore,
 		);
 		if (step.action === 'stop') {
-			return {
-				items: kept,
-				duplicates,
-				pages,
-				firstPage,
-				totals: firstTotal !== undefined,
-				totalChanged,
-			};
+			return { items: kept, duplicates: counts.duplicates, outOfOrder, pages, next: page.next };
 		}
 		if (step.action === 'fail') throw fail(step.reason, kept.length);
 		emptyPagesInARow = page.items.length === 0 ? emptyPagesInARow + 1 : 0;

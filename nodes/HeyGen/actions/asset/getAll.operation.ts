@@ -25,6 +25,6 @@ export async function execute(
 	const options = readListingOptions(parameters);
 	const limit = readLimit(parameters);
 	const download = readDownload(parameters, true);
-	const assets = await listAssets.call(this, options, { limit, confirm: true }, itemIndex);
+	const assets = await listAssets.call(this, options, { limit }, itemIndex);
 	return await withFiles.call(this, assets, download, itemIndex);
 }
