@@ -323,7 +323,10 @@ async function startStandIn(options = {}) {
 		busy: options.busy,
 	};
 	/** What busy mode did, in order: ids uploaded and deleted while clients paged. */
-	const busyChanges = { added: /** @type {string[]} */ ([]), removed: /** @type {string[]} */ ([]) };
+	const busyChanges = {
+		added: /** @type {string[]} */ ([]),
+		removed: /** @type {string[]} */ ([]),
+	};
 	let busyPages = 0;
 	/** @type {Array<Fault & { from: number, left: number }>} */
 	let faults = [];
