@@ -1,27 +1,43 @@
-/** The HeyGen Trigger's position, as pure functions of the saved state and the pages a poll read. */
-import { beginPoll, endPoll, reachedBack, readDownToOf } from '../nodes/HeyGen/trigger/cursor';
+/** The HeyGen Trigger's position, as pure functions of the saved state, the pages a poll read and its clock. */
+import {
+	beginPoll,
+	CLOCK_SKEW_TOLERANCE_SECONDS,
+	endPoll,
+	fromTheFront,
+	positionQuery,
+	reachedBack,
+	readDownToOf,
+} from '../nodes/HeyGen/trigger/cursor';
 
 const WINDOW = 600;
-const QUERY = '["v3","","",""]';
+const NOW = 10_000;
+const QUERY = positionQuery({ account: 'acct1', apiVersion: 'v3', owner: 'jane' });
 const asset = (id: string, ts: number) => ({ id, ts });
+type Asset = ReturnType<typeof asset>;
 
 /** One poll over `read` (newest first), as the trigger runs it. */
-function poll(saved: unknown, read: Array<{ id: string; ts: number }>, complete = true) {
-	const start = beginPoll(saved, QUERY, WINDOW);
-	const readDownTo = readDownToOf(start, read, WINDOW);
-	return endPoll(start, read, {
-		query: QUERY,
-		windowSeconds: WINDOW,
-		readDownTo,
-		complete,
-	});
+function poll(
+	saved: unknown,
+	read: Asset[],
+	options: { stoppedAt?: string; window?: number; now?: number; newestTs?: number } = {},
+) {
+	const window = options.window ?? WINDOW;
+	const now = options.now ?? NOW;
+	const start = beginPoll(saved, QUERY, window);
+	const readDownTo = readDownToOf(start, read, window, now);
+	const newestTs = options.newestTs ?? Math.max(...read.map((a) => a.ts));
+	return endPoll(
+		start,
+		{ assets: read, newestTs, stoppedAt: options.stoppedAt },
+		{ query: QUERY, windowSeconds: window, readDownTo, nowTs: now },
+	);
 }
 
 it('a fresh position emits nothing and remembers the window below the newest asset', () => {
 	const { state, emit } = poll(undefined, [asset('c', 1000), asset('b', 700), asset('a', 300)]);
 	expect(emit).toEqual([]);
 	expect(state).toEqual({
-		v: 2,
+		v: 3,
 		query: QUERY,
 		newestTs: 1000,
 		seen: { c: 1000, b: 700 },
@@ -48,10 +64,11 @@ it('emits what is new inside the window, oldest first, each once', () => {
 	expect(third.emit).toEqual([]);
 });
 
-it('forgets ids that fell out of the window: the state stays small', () => {
+it('forgets ids that fell out of the window, and raises the floor to there: the state stays small', () => {
 	const first = poll(undefined, [asset('a', 1000)]);
 	const later = poll(first.state, [asset('z', 5000), asset('a', 1000)]);
 	expect(later.state.seen).toEqual({ z: 5000 });
+	expect(later.state.floorTs).toBe(5000 - WINDOW);
 });
 
 it('an asset older than the floor (there before the trigger started) is never emitted', () => {
@@ -60,27 +77,101 @@ it('an asset older than the floor (there before the trigger started) is never em
 	expect(second.emit).toEqual([]);
 });
 
-it('a poll cut short keeps where it has to read back to; the next one reads it and clears it', () => {
-	const first = poll(undefined, [asset('a', 1000)]);
-	const cut = poll(first.state, [asset('d', 3000), asset('c', 2900)], false);
-	expect(cut.emit.map((a) => a.id)).toEqual(['c', 'd']);
-	expect(cut.state.pendingTs).toBe(400);
-	expect(beginPoll(cut.state, QUERY, WINDOW)).toMatchObject({ readDownTo: 400 });
-	const rest = poll(cut.state, [
-		asset('d', 3000),
-		asset('c', 2900),
-		asset('b', 1500),
-		asset('a', 1000),
-	]);
-	expect(rest.emit.map((a) => a.id)).toEqual(['b']);
-	expect(rest.state.pendingTs).toBeUndefined();
+it('a wider window later emits nothing that was forgotten, nor anything from before the start', () => {
+	const first = poll(undefined, [asset('b', 1000), asset('a', 700)]);
+	const moved = poll(first.state, [asset('c', 3000), asset('b', 1000), asset('a', 700)]);
+	expect(moved.emit.map((a) => a.id)).toEqual(['c']);
+	const wider = poll(moved.state, [asset('c', 3000), asset('b', 1000), asset('a', 700)], {
+		window: 5000,
+	});
+	expect(wider.emit).toEqual([]);
+	// And it reads no further back than it could emit.
+	expect(beginPoll(moved.state, QUERY, 5000)).toMatchObject({ readDownTo: 3000 - WINDOW });
 });
 
-it("another query starts afresh; an older package's state is taken over", () => {
+it('a narrower window forgets more, and going back to the wider one brings nothing back', () => {
+	const first = poll(undefined, [asset('b', 1000)]);
+	const next = poll(first.state, [asset('d', 1500), asset('c', 1200), asset('b', 1000)]);
+	expect(next.emit.map((a) => a.id)).toEqual(['c', 'd']);
+	const narrow = poll(next.state, [asset('d', 1500), asset('c', 1200)], { window: 60 });
+	expect(narrow.state.seen).toEqual({ d: 1500 });
+	const wide = poll(narrow.state, [asset('d', 1500), asset('c', 1200), asset('b', 1000)]);
+	expect(wide.emit).toEqual([]);
+});
+
+it('an upload time in the future moves the position no further than the clock allows', () => {
+	const first = poll(undefined, [asset('a', 1000)], { now: 1000 });
+	const skewed = poll(first.state, [asset('future', 999_999), asset('a', 1000)], { now: 1010 });
+	expect(skewed.emit.map((a) => a.id)).toEqual(['future']);
+	expect(skewed.state.newestTs).toBe(1010 + CLOCK_SKEW_TOLERANCE_SECONDS);
+	const after = poll(
+		skewed.state,
+		[asset('future', 999_999), asset('normal', 1020), asset('a', 1000)],
+		{ now: 1030 },
+	);
+	expect(after.emit.map((a) => a.id)).toEqual(['normal']);
+	const again = poll(after.state, [asset('future', 999_999), asset('normal', 1020)], { now: 1040 });
+	expect(again.emit).toEqual([]);
+});
+
+it('a fresh position over an asset from the future still reads the window below the clock', () => {
+	const start = beginPoll(undefined, QUERY, WINDOW);
+	const readDownTo = readDownToOf(
+		start,
+		[asset('future', 999_999), asset('a', 1000)],
+		WINDOW,
+		1000,
+	);
+	expect(readDownTo).toBe(1000 + CLOCK_SKEW_TOLERANCE_SECONDS - WINDOW);
+});
+
+it('a poll out of time keeps its backlog (token and mark); the next goes on from the token, down to the mark', () => {
 	const first = poll(undefined, [asset('a', 1000)]);
-	expect(beginPoll(first.state, '["v1","","video",""]', WINDOW)).toEqual({ kind: 'baseline' });
-	const legacy = beginPoll({ lastTs: 1000, idsAtLastTs: ['a'] }, QUERY, WINDOW);
-	expect(legacy).toMatchObject({ kind: 'continue', emitFrom: 1000, state: { seen: { a: 1000 } } });
+	const cut = poll(first.state, [asset('d', 3000), asset('c', 2900)], { stoppedAt: 'page-2' });
+	expect(cut.emit.map((a) => a.id)).toEqual(['c', 'd']);
+	// The mark of the poll that was cut: the window below the newest asset before it.
+	const mark = 1000 - WINDOW;
+	expect(cut.state.backlog).toEqual({ token: 'page-2', readDownTo: mark });
+	const next = beginPoll(cut.state, QUERY, WINDOW);
+	expect(next).toMatchObject({ kind: 'continue', from: 'page-2', readDownTo: mark });
+	// Nothing the backlog still owes is forgotten meanwhile.
+	expect(cut.state.floorTs).toBeLessThanOrEqual(mark);
+	const rest = poll(cut.state, [asset('b', 2500), asset('old', 450), asset('a', 1000)], {
+		newestTs: 2500,
+	});
+	expect(rest.emit.map((a) => a.id)).toEqual(['old', 'b']);
+	expect(rest.state.backlog).toBeUndefined();
+	expect(rest.state.newestTs).toBe(3000);
+	expect(fromTheFront(next)).toMatchObject({ from: undefined, readDownTo: mark });
+});
+
+it('a fresh position out of time keeps no backlog: its floor is where it stopped', () => {
+	const { state } = poll(undefined, [asset('d', 3000), asset('c', 2900)], { stoppedAt: 'page-2' });
+	expect(state.backlog).toBeUndefined();
+	expect(state.floorTs).toBe(2900);
+});
+
+it('the newest time counts every asset read, also those a filter dropped', () => {
+	const first = poll(undefined, [], { newestTs: 5000 });
+	expect(first.state.newestTs).toBe(5000);
+	expect(beginPoll(first.state, QUERY, WINDOW)).toMatchObject({ readDownTo: 5000 - WINDOW });
+});
+
+it('another account, API version, owner or filter starts afresh; an older state shape too', () => {
+	const first = poll(undefined, [asset('a', 1000)]);
+	for (const other of [
+		{ account: 'acct2', apiVersion: 'v3', owner: 'jane' },
+		{ account: 'acct1', apiVersion: 'v1', owner: '' },
+		{ account: 'acct1', apiVersion: 'v3', owner: 'john' },
+		{ account: 'acct1', apiVersion: 'v3', owner: 'jane', fileType: 'video' },
+		{ account: 'acct1', apiVersion: 'v3', owner: 'jane', folderId: 'f1' },
+	]) {
+		expect(beginPoll(first.state, positionQuery(other), WINDOW)).toEqual({ kind: 'baseline' });
+	}
+	expect(beginPoll({ ...first.state, v: 2 }, QUERY, WINDOW)).toEqual({ kind: 'baseline' });
+	expect(beginPoll({ lastTs: 1000, idsAtLastTs: ['a'] }, QUERY, WINDOW)).toEqual({
+		kind: 'baseline',
+	});
 });
 
 it('a page reaches back far enough when it holds an asset older than the mark', () => {

@@ -2,7 +2,7 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { fileNameFor, mapWithConcurrency } from '../nodes/HeyGen/transport/download';
-import { RETRY_POLICY } from '../nodes/HeyGen/transport/request';
+import { RETRY_POLICY } from '../nodes/HeyGen/transport/retry';
 import { runHeyGenNode } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';
 

@@ -24,7 +24,7 @@ const cursorOf = (trigger: ReturnType<typeof heyGenTrigger>) =>
 		seen: Record<string, number>;
 		query: string;
 		floorTs: number;
-		pendingTs?: number;
+		backlog?: { token: string; readDownTo: number };
 	};
 
 it('the first activation remembers where the library is, emits nothing, and a quiet account costs one request a poll', async () => {
@@ -125,17 +125,143 @@ it('more than a page of assets in one second at the first activation are all rem
 	expect(ids(await trigger.poll())).toEqual([next.id]);
 });
 
-it("a poll that runs out of n8n's time emits what it read and the next poll reads the rest: none lost, none twice", async () => {
+/** Polls with no time to spare (each poll reads one page) until a poll emits nothing; every id emitted, in order. */
+async function drain(trigger: ReturnType<typeof heyGenTrigger>, maxPolls = 30) {
+	const emitted: unknown[] = [];
+	for (let poll = 0; poll < maxPolls; poll++) {
+		const result = await trigger.poll('trigger', 0);
+		if (!result) return emitted;
+		emitted.push(...ids(result));
+	}
+	throw new Error(`still emitting after ${maxPolls} polls`);
+}
+
+it("a backlog larger than one poll's time drains over successive polls, each asset once, each poll going on where the last stopped", async () => {
+	const trigger = heyGenTrigger(credentials(), {});
+	await trigger.poll();
+	const added = Array.from({ length: 600 }, () => standIn.addAsset());
+	standIn.reset();
+	const emitted = await drain(trigger);
+	expect([...emitted].sort()).toEqual(added.map((asset) => asset.id).sort());
+	expect(new Set(emitted).size).toBe(600);
+	// Each page of the backlog is read once: 6 pages of new assets, and the one that reaches back.
+	expect(standIn.requestsTo(LIST).length).toBeLessThanOrEqual(8);
+	expect(cursorOf(trigger).backlog).toBeUndefined();
+	expect(await trigger.poll()).toBeNull();
+});
+
+it('uploads landing while a backlog drains come through too, each once', async () => {
 	const trigger = heyGenTrigger(credentials(), {});
 	await trigger.poll();
 	const added = Array.from({ length: 250 }, () => standIn.addAsset());
 	const first = await trigger.poll('trigger', 0);
-	expect(ids(first)).toEqual(added.slice(150).map((asset) => asset.id));
-	expect(cursorOf(trigger).pendingTs).toEqual(expect.any(Number));
-	const second = await trigger.poll();
-	expect(ids(second)).toEqual(added.slice(0, 150).map((asset) => asset.id));
-	expect(cursorOf(trigger).pendingTs).toBeUndefined();
+	expect(cursorOf(trigger).backlog).toEqual(expect.objectContaining({ token: expect.any(String) }));
+	const later = [standIn.addAsset(), standIn.addAsset()];
+	const rest = await drain(trigger);
+	const emitted = [...ids(first), ...rest, ...ids(await trigger.poll())];
+	expect([...emitted].sort()).toEqual([...added, ...later].map((asset) => asset.id).sort());
 	expect(await trigger.poll()).toBeNull();
+});
+
+it('a backlog token HeyGen no longer accepts: the poll reads from the front instead, nothing lost or twice', async () => {
+	const trigger = heyGenTrigger(credentials(), {});
+	await trigger.poll();
+	const added = Array.from({ length: 250 }, () => standIn.addAsset());
+	const first = await trigger.poll('trigger', 0);
+	const cursor = trigger.staticData().cursor as { backlog: { token: string } };
+	cursor.backlog.token = 'expired';
+	const rest = await trigger.poll();
+	const emitted = [...ids(first), ...ids(rest)];
+	expect([...emitted].sort()).toEqual(added.map((asset) => asset.id).sort());
+	expect(await trigger.poll()).toBeNull();
+});
+
+it('widening the Look-Back Window on an active trigger emits nothing already emitted and nothing from before activation', async () => {
+	const trigger = heyGenTrigger(credentials(), { lookBackMinutes: 30 });
+	await trigger.poll();
+	const newest = standIn.assets[0].created_ts;
+	const a = standIn.addAsset({ created_ts: newest + 60 });
+	expect(ids(await trigger.poll())).toEqual([a.id]);
+	// Time moves on past the window: what was seen so far drops out of it.
+	const b = standIn.addAsset({ created_ts: newest + 45 * 60 });
+	expect(ids(await trigger.poll())).toEqual([b.id]);
+	trigger.setParameters({ lookBackMinutes: 600 });
+	expect(await trigger.poll()).toBeNull();
+	const late = standIn.addAsset({ created_ts: newest + 30 * 60 });
+	expect(ids(await trigger.poll())).toEqual([late.id]);
+	trigger.setParameters({ lookBackMinutes: 5 });
+	expect(await trigger.poll()).toBeNull();
+	trigger.setParameters({ lookBackMinutes: 600 });
+	expect(await trigger.poll()).toBeNull();
+});
+
+it('an asset from the future (clock skew, a bad import) is emitted once and does not silence the uploads after it', async () => {
+	const trigger = heyGenTrigger(credentials(), {});
+	await trigger.poll();
+	const now = () => Math.floor(Date.now() / 1000);
+	const skewed = standIn.addAsset({ created_ts: now() + 365 * 86_400 });
+	expect(ids(await trigger.poll())).toEqual([skewed.id]);
+	const normal = standIn.addAsset({ created_ts: now() });
+	expect(ids(await trigger.poll())).toEqual([normal.id]);
+	standIn.removeAsset(skewed.id);
+	const after = standIn.addAsset({ created_ts: now() + 1 });
+	expect(ids(await trigger.poll())).toEqual([after.id]);
+	expect(cursorOf(trigger).newestTs).toBeLessThanOrEqual(now() + 600);
+	expect(await trigger.poll()).toBeNull();
+});
+
+it('an asset from the future present at activation does not silence the uploads after it', async () => {
+	const now = () => Math.floor(Date.now() / 1000);
+	standIn.addAsset({ created_ts: now() + 30 * 86_400 });
+	const trigger = heyGenTrigger(credentials(), {});
+	expect(await trigger.poll()).toBeNull();
+	const normal = standIn.addAsset({ created_ts: now() });
+	expect(ids(await trigger.poll())).toEqual([normal.id]);
+	expect(await trigger.poll()).toBeNull();
+});
+
+it("switching the trigger's credential to another HeyGen account starts a fresh position: that account's assets are not new", async () => {
+	const other = await startStandIn({ assets: 130, folders: 2, seed: 99, apiKey: 'other-key' });
+	try {
+		const trigger = heyGenTrigger(credentials(), {});
+		await trigger.poll();
+		const firstQuery = cursorOf(trigger).query;
+		trigger.setCredentials({ apiKey: other.apiKey, baseUrl: other.url });
+		expect(await trigger.poll()).toBeNull();
+		expect(cursorOf(trigger).query).not.toBe(firstQuery);
+		expect(JSON.stringify(trigger.staticData())).not.toContain(other.apiKey);
+		const fresh = other.addAsset();
+		expect(ids(await trigger.poll())).toEqual([fresh.id]);
+		// And back: the first account's position is fresh again too.
+		trigger.setCredentials(credentials());
+		expect(await trigger.poll()).toBeNull();
+	} finally {
+		await other.close();
+	}
+});
+
+it('on v3 the position belongs to the resolved owner, not to an empty Owner Username', async () => {
+	const trigger = heyGenTrigger(credentials(), { apiVersion: 'v3' });
+	await trigger.poll();
+	expect(cursorOf(trigger).query).toContain(standIn.username);
+	trigger.setParameters({ apiVersion: 'v3', ownerUsername: standIn.username });
+	standIn.reset();
+	const a = standIn.addAsset();
+	expect(ids(await trigger.poll())).toEqual([a.id]);
+});
+
+it('on v3 with a file-type filter and no asset of that type, a quiet poll is one request', async () => {
+	standIn.reseed({ assets: { image: 1000 }, folders: 1, seed: 3 });
+	const trigger = heyGenTrigger(credentials(), {
+		apiVersion: 'v3',
+		filters: { fileType: 'video' },
+	});
+	await trigger.poll();
+	standIn.reset();
+	expect(await trigger.poll()).toBeNull();
+	expect(standIn.requestsTo('/v3/assets')).toHaveLength(1);
+	const video = standIn.addAsset({ file_type: 'video' });
+	expect(ids(await trigger.poll())).toEqual([video.id]);
 });
 
 it("n8n not keeping the activation poll's position (durable poll cursors): the first scheduled poll starts from it all the same", async () => {
@@ -146,16 +272,6 @@ it("n8n not keeping the activation poll's position (durable poll cursors): the f
 	for (const key of Object.keys(staticData)) delete staticData[key];
 	const uploadedInBetween = standIn.addAsset();
 	expect(ids(await trigger.poll())).toEqual([uploadedInBetween.id]);
-	expect(await trigger.poll()).toBeNull();
-});
-
-it('a position saved by an older version of the package is taken over where it was', async () => {
-	const trigger = heyGenTrigger(credentials(), {});
-	const newest = standIn.assets[0];
-	Object.assign(trigger.staticData(), { lastTs: newest.created_ts, idsAtLastTs: [newest.id] });
-	const a = standIn.addAsset();
-	expect(ids(await trigger.poll())).toEqual([a.id]);
-	expect(trigger.staticData().lastTs).toBeUndefined();
 	expect(await trigger.poll()).toBeNull();
 });
 

@@ -5,22 +5,38 @@ import type {
 	INodeTypeDescription,
 	IPollFunctions,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes } from 'n8n-workflow';
 
 import { apiVersionProperties, assetFiltersProperty } from './actions/common.descriptions';
 import { LATEST_NODE_VERSION } from './actions/constants';
 import { pollParameters, readListingOptions, readLookBackMinutes } from './actions/parameters';
 import { methods } from './methods';
-import { type ListingOptions, listAssets } from './transport';
-import { beginPoll, type CursorState, endPoll, readDownToOf, reachedBack } from './trigger/cursor';
+import {
+	accountFingerprint,
+	asNodeError,
+	assetTs,
+	type ListingOptions,
+	listAssets,
+	ownerUsername,
+	walkAssets,
+} from './transport';
+import {
+	beginPoll,
+	type CursorState,
+	endPoll,
+	fromTheFront,
+	type PollRead,
+	type PollStart,
+	positionQuery,
+	readDownToOf,
+	reachedBack,
+} from './trigger/cursor';
 
 /** n8n's time for a poll where the n8n version does not say (its own default). */
 const DEFAULT_POLL_BUDGET_MS = 5 * 60 * 1000;
 
-const tsOf = (asset: IDataObject) =>
-	typeof asset.created_ts === 'number' ? asset.created_ts : Number(asset.created_ts) || 0;
-
-const asCursorAsset = (asset: IDataObject) => ({ id: String(asset.id), ts: tsOf(asset), asset });
+const asCursorAsset = (asset: IDataObject) => ({ id: String(asset.id), ts: assetTs(asset), asset });
+type PolledAsset = ReturnType<typeof asCursorAsset>;
 
 /**
  * Fresh positions this process took and may not have been saved: n8n 2.x with durable poll cursors
@@ -42,14 +58,66 @@ function takeUnsavedPosition(key: string): CursorState | undefined {
 	return entry?.state;
 }
 
-/** The query a saved position belongs to: another API version, owner or filter starts afresh. */
-function queryKey(options: ListingOptions): string {
-	return JSON.stringify([
-		options.apiVersion,
-		options.ownerUsername?.trim() ?? '',
-		options.fileType ?? '',
-		options.folderId ?? '',
-	]);
+/** What the saved position belongs to: the account behind the credential, and the query as HeyGen runs it. */
+async function queryOf(context: IPollFunctions, options: ListingOptions): Promise<string> {
+	return positionQuery({
+		account: await accountFingerprint(context),
+		apiVersion: options.apiVersion,
+		owner:
+			options.apiVersion === 'v3' ? await ownerUsername.call(context, options.ownerUsername) : '',
+		fileType: options.fileType,
+		folderId: options.folderId,
+	});
+}
+
+/**
+ * Reads what one poll needs: from the front (or a backlog's token) until a page reaches back past
+ * the window (every asset's time counts, also those a filter in the node drops), or until n8n's
+ * time for a poll is up.
+ */
+async function readPoll(
+	context: IPollFunctions,
+	options: ListingOptions,
+	start: PollStart,
+	limits: { windowSeconds: number; deadline: number; nowTs: number },
+): Promise<PollRead<PolledAsset> & { readDownTo?: number }> {
+	let readDownTo: number | undefined;
+	let newestTs = -Infinity;
+	let outOfTime = false;
+	const walked = await walkAssets.call(context, options, {
+		from: start.kind === 'continue' ? start.from : undefined,
+		keepGoing: (_kept, page) => {
+			const times = page.map(asCursorAsset);
+			for (const { ts } of times) newestTs = Math.max(newestTs, ts);
+			readDownTo ??= readDownToOf(start, times, limits.windowSeconds, limits.nowTs);
+			if (reachedBack(times, readDownTo)) return false;
+			outOfTime = Date.now() >= limits.deadline;
+			return !outOfTime;
+		},
+	});
+	const stoppedAt = outOfTime ? walked.next : undefined;
+	return { assets: walked.items.map(asCursorAsset), newestTs, stoppedAt, readDownTo };
+}
+
+/** readPoll, and where HeyGen refuses a backlog's saved token (expired), the same poll from the front. */
+async function readPollOrFront(
+	context: IPollFunctions,
+	options: ListingOptions,
+	start: PollStart,
+	limits: { windowSeconds: number; deadline: number; nowTs: number },
+): Promise<{ start: PollStart; read: Awaited<ReturnType<typeof readPoll>> }> {
+	try {
+		return { start, read: await readPoll(context, options, start, limits) };
+	} catch (error) {
+		const refused = error instanceof NodeApiError && error.httpCode === '400';
+		if (!refused || start.kind !== 'continue' || start.from === undefined)
+			throw asNodeError(context.getNode(), error);
+		context.logger.debug(
+			'HeyGen refused the saved page token of a backlog; reading from the front',
+		);
+		const front = fromTheFront(start);
+		return { start: front, read: await readPoll(context, options, front, limits) };
+	}
 }
 
 export class HeyGenTrigger implements INodeType {
@@ -110,36 +178,23 @@ export class HeyGenTrigger implements INodeType {
 		}
 
 		const staticData = this.getWorkflowStaticData('node');
-		const query = queryKey(options);
+		const query = await queryOf(this, options);
 		const positionKey = JSON.stringify([this.getWorkflow().id, this.getNode().id, query]);
-		let start = beginPoll(staticData.cursor ?? staticData, query, windowSeconds);
+		let start = beginPoll(staticData.cursor, query, windowSeconds);
 		const unsaved = takeUnsavedPosition(positionKey);
 		if (start.kind === 'baseline' && unsaved) start = beginPoll(unsaved, query, windowSeconds);
 		const budget =
 			typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_POLL_BUDGET_MS;
-		const deadline = Date.now() + budget;
-		let readDownTo: number | undefined;
-		let complete = true;
-		// HeyGen lists newest first: read until a page reaches back past the window (every asset's
-		// time counts, also those a filter in the node drops), or until n8n's time for a poll is up.
-		const assets = await listAssets.call(this, options, {
-			keepGoing: (_kept, page) => {
-				const times = page.map(asCursorAsset);
-				readDownTo ??= readDownToOf(start, times, windowSeconds);
-				if (reachedBack(times, readDownTo)) return false;
-				if (Date.now() >= deadline) {
-					complete = false;
-					return false;
-				}
-				return true;
-			},
-		});
-		const read = assets.map(asCursorAsset);
+		const nowTs = Math.floor(Date.now() / 1000);
+		const limits = { windowSeconds, deadline: Date.now() + budget, nowTs };
+		const polled = await readPollOrFront(this, options, start, limits);
+		start = polled.start;
+		const { read } = polled;
 		const { state, emit } = endPoll(start, read, {
 			query,
 			windowSeconds,
-			readDownTo: readDownTo ?? readDownToOf(start, read, windowSeconds),
-			complete,
+			readDownTo: read.readDownTo ?? readDownToOf(start, read.assets, windowSeconds, nowTs),
+			nowTs,
 		});
 		for (const key of Object.keys(staticData)) delete staticData[key];
 		staticData.cursor = state as unknown as IDataObject;

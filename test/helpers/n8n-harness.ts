@@ -49,6 +49,11 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		return [];
 	}
 
+	/** Puts other data behind a credential type, as a user editing or switching the credential does. */
+	setData(type: string, data: ICredentialDataDecryptedObject) {
+		this.data[type] = { ...data };
+	}
+
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		typeName: string,
@@ -388,7 +393,7 @@ export function heyGenTrigger(
 	nodeVersion = 1,
 ) {
 	const nodeType = new HeyGenTrigger();
-	const { node, workflow, additionalData } = setUp(
+	const { node, workflow, additionalData, credentialsHelper } = setUp(
 		credentials,
 		parameters,
 		false,
@@ -427,6 +432,10 @@ export function heyGenTrigger(
 					node,
 					nodeType.description,
 				) ?? {};
+		},
+		/** Points the trigger at another HeyGen account (another key or Base URL), as switching its credential does. */
+		setCredentials: (changed: HeyGenCredentials) => {
+			credentialsHelper.setData('heyGenApi', { ...changed });
 		},
 		staticData: () => workflow.getStaticData('node', node),
 	};

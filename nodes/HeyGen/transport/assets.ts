@@ -3,7 +3,8 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { heyGenContractError } from './errors';
 import { type Page, type PageWalk, type Walked, walkPages } from './paging';
-import { heyGenApiRequest, type HeyGenContext, oncePerRun, requestLabel } from './request';
+import { type HeyGenContext, oncePerRun } from './context';
+import { heyGenApiRequest, requestLabel } from './request';
 
 export const FILE_TYPES = ['image', 'audio', 'video'] as const;
 export type FileType = (typeof FILE_TYPES)[number];

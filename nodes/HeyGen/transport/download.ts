@@ -9,7 +9,9 @@ import type {
 import { NodeApiError } from 'n8n-workflow';
 
 import { asNodeError } from './errors';
-import { isCancellation, type Readable, sendWithRetries } from './request';
+import { isCancellation } from './cancel';
+import type { Readable } from './request';
+import { sendWithRetries } from './retry';
 
 /** Timeout for one file download: files can be large, but a stalled host must not hang the run. */
 export const DOWNLOAD_TIMEOUT_MS = 10 * 60 * 1000;

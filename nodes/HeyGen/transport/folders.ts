@@ -4,7 +4,8 @@ import { NodeApiError } from 'n8n-workflow';
 import { endlessPagesError } from './assets';
 import { heyGenContractError } from './errors';
 import { type Page, type PageWalk, walkPages } from './paging';
-import { heyGenApiRequest, type HeyGenContext } from './request';
+import type { HeyGenContext } from './context';
+import { heyGenApiRequest } from './request';
 
 /** HeyGen's List Folders: v1 only, v3 has no folder endpoints yet. */
 export const FOLDERS_ENDPOINT = '/v1/folders';

@@ -8,7 +8,8 @@ import { NodeApiError } from 'n8n-workflow';
 import { createHash, randomBytes } from 'node:crypto';
 
 import { heyGenContractError } from './errors';
-import { heyGenApiRequest, type Readable, requestLabel, sendWithRetries } from './request';
+import { heyGenApiRequest, type Readable, requestLabel } from './request';
+import { sendWithRetries } from './retry';
 
 /** HeyGen's limit for a multipart upload (POST /v3/assets); larger files take the direct upload. */
 export const MULTIPART_MAX_BYTES = 32_000_000;

@@ -1,16 +1,24 @@
 /**
- * Where the HeyGen Trigger is, and what a poll emits: pure functions of the saved state and the
- * pages a poll read, so that "each asset once" can be tested without a clock or a server.
+ * Where the HeyGen Trigger is, and what a poll emits: pure functions of the saved state, the pages a
+ * poll read and the poll's clock, so that "each asset once" can be tested without a server.
  *
  * HeyGen lists newest first. A poll reads pages from the front until it reaches back past the start
  * of the look-back window (the newest upload seen, less the window). Every asset in the window that
  * was not emitted before is emitted, oldest first; the ids of the window's assets are remembered,
- * nothing older. So an asset that appears late with an older upload time (a video that finished
- * processing after a newer upload) still comes through once, if it is inside the window.
+ * nothing older, and nothing older than what was forgotten is ever emitted (the floor). So an asset
+ * that appears late with an older upload time (a video that finished processing after a newer
+ * upload) still comes through once, if it is inside the window; and a window made wider later
+ * cannot bring back what was forgotten.
  */
 
 /** The look-back window when the user sets none. */
 export const DEFAULT_LOOK_BACK_MINUTES = 60;
+
+/**
+ * How far past the poll's own clock an upload time may move the position: HeyGen's clock may run a
+ * little ahead of n8n's, but one asset dated in the future must not hide every upload after it.
+ */
+export const CLOCK_SKEW_TOLERANCE_SECONDS = 300;
 
 export interface CursorAsset {
 	id: string;
@@ -18,59 +26,85 @@ export interface CursorAsset {
 	ts: number;
 }
 
+/** Where a poll that ran out of n8n's time stopped: the next poll goes on from there. */
+export interface Backlog {
+	/** The page token of the first page not read. */
+	token: string;
+	/** How far back the interrupted poll had to read. */
+	readDownTo: number;
+}
+
 /** The trigger's saved position (in n8n's static data for the node). */
 export interface CursorState {
-	v: 2;
-	/** The query the position belongs to (API version, owner, file type, folder). */
+	v: 3;
+	/** What the position belongs to (account, API version, owner, file type, folder): see positionQuery. */
 	query: string;
-	/** The newest upload time seen. */
+	/** The newest upload time seen, never past the poll's clock (plus CLOCK_SKEW_TOLERANCE_SECONDS). */
 	newestTs: number;
 	/** Ids already emitted or present at the start, by upload time: only those inside the window. */
 	seen: Record<string, number>;
-	/** Nothing uploaded before this is ever emitted: it was there before the trigger started. */
+	/** Nothing uploaded before this is ever emitted: it was there before the trigger started, or forgotten. */
 	floorTs: number;
-	/** A poll that ran out of time did not read back to here: the next one must. */
-	pendingTs?: number;
+	backlog?: Backlog;
 }
 
 /** What a poll starts from: a fresh position (nothing to emit), or the saved one. */
 export type PollStart =
 	| { kind: 'baseline' }
-	| { kind: 'continue'; state: CursorState; readDownTo: number; emitFrom: number };
+	| {
+			kind: 'continue';
+			state: CursorState;
+			/** The poll reads back to (and emits from) this upload time. */
+			readDownTo: number;
+			/** Where to start reading: a backlog's token, or the front (undefined). */
+			from?: string;
+	  };
 
-/** The trigger's state before version 2 of this package: the newest second and its ids. */
-interface LegacyState {
-	lastTs?: number;
-	idsAtLastTs?: string[];
+/** What decides which assets are new: another account, API version, owner or filter starts afresh. */
+export interface PositionQuery {
+	/** A fingerprint of the credential's Base URL and API key (never the key itself). */
+	account: string;
+	apiVersion: string;
+	/** v3: the username whose assets are listed, as resolved; v1: ''. */
+	owner: string;
+	fileType?: string;
+	folderId?: string;
+}
+
+export function positionQuery(query: PositionQuery): string {
+	const { account, apiVersion, owner, fileType, folderId } = query;
+	return JSON.stringify([account, apiVersion, owner, fileType ?? '', folderId ?? '']);
 }
 
 function isCursorState(saved: unknown): saved is CursorState {
 	const state = saved as CursorState | undefined;
-	return state?.v === 2 && typeof state.query === 'string' && typeof state.newestTs === 'number';
-}
-
-/** A saved state of the older shape, taken over at the same position. */
-function fromLegacy(saved: LegacyState, query: string): CursorState | undefined {
-	if (typeof saved.lastTs !== 'number') return undefined;
-	const seen = Object.fromEntries(
-		(saved.idsAtLastTs ?? []).map((id) => [id, saved.lastTs as number]),
-	);
-	return { v: 2, query, newestTs: saved.lastTs, seen, floorTs: saved.lastTs };
+	return state?.v === 3 && typeof state.query === 'string' && typeof state.newestTs === 'number';
 }
 
 /**
- * Where this poll starts. A saved position of another query (its filters or API version changed)
- * is not used: the trigger starts afresh, so it emits nothing old.
+ * Where this poll starts. A saved position of another query is not used: the trigger starts afresh,
+ * so it emits nothing old. A backlog is read on from its token, down to its own mark.
  */
 export function beginPoll(saved: unknown, query: string, windowSeconds: number): PollStart {
-	const state = isCursorState(saved)
-		? saved
-		: saved && typeof saved === 'object'
-			? fromLegacy(saved as LegacyState, query)
-			: undefined;
-	if (!state || state.query !== query) return { kind: 'baseline' };
-	const readDownTo = Math.min(state.newestTs - windowSeconds, state.pendingTs ?? Infinity);
-	return { kind: 'continue', state, readDownTo, emitFrom: Math.max(readDownTo, state.floorTs) };
+	if (!isCursorState(saved) || saved.query !== query) return { kind: 'baseline' };
+	const { backlog } = saved;
+	const mark = backlog ? backlog.readDownTo : saved.newestTs - windowSeconds;
+	return {
+		kind: 'continue',
+		state: saved,
+		readDownTo: Math.max(mark, saved.floorTs),
+		from: backlog?.token,
+	};
+}
+
+/** The same start, reading from the front of the list (a backlog's token that HeyGen refused). */
+export function fromTheFront(start: PollStart): PollStart {
+	return start.kind === 'continue' ? { ...start, from: undefined } : start;
+}
+
+/** The newest of some upload times that the poll's clock allows. */
+function clampToClock(newest: number, nowTs: number): number {
+	return Math.min(newest, nowTs + CLOCK_SKEW_TOLERANCE_SECONDS);
 }
 
 /** How far back a poll reads: for a fresh position, the window below the newest asset of its first page. */
@@ -78,9 +112,10 @@ export function readDownToOf(
 	start: PollStart,
 	firstPage: CursorAsset[],
 	windowSeconds: number,
+	nowTs: number,
 ): number {
 	if (start.kind === 'continue') return start.readDownTo;
-	const newest = Math.max(...firstPage.map((asset) => asset.ts));
+	const newest = clampToClock(Math.max(...firstPage.map((asset) => asset.ts)), nowTs);
 	return Number.isFinite(newest) ? newest - windowSeconds : -Infinity;
 }
 
@@ -89,50 +124,77 @@ export function reachedBack(page: CursorAsset[], readDownTo: number): boolean {
 	return page.some((asset) => asset.ts < readDownTo);
 }
 
+export interface PollRead<T extends CursorAsset> {
+	/** Every asset the poll read that the user asked for, in HeyGen's order. */
+	assets: T[];
+	/** The newest upload time among every asset read, whatever the filter (-Infinity for none). */
+	newestTs: number;
+	/** The token of the next page where the poll ran out of time before its mark; else undefined. */
+	stoppedAt?: string;
+}
+
 export interface PollEnd<T extends CursorAsset> {
 	state: CursorState;
 	/** The assets to emit, oldest first. */
 	emit: T[];
 }
 
-/**
- * The new position and the assets to emit after a poll. `read` is every asset the poll read, in
- * HeyGen's order, already filtered to what the user asked for; `complete` is false when the poll
- * stopped before reaching back to its window (out of time).
- */
-export function endPoll<T extends CursorAsset>(
+/** What a continuing poll emits: assets from its mark on that were not seen, each once, oldest first. */
+function newAssets<T extends CursorAsset>(
 	start: PollStart,
 	read: T[],
-	options: { query: string; windowSeconds: number; readDownTo: number; complete: boolean },
+	seen: Record<string, number>,
+): T[] {
+	if (start.kind !== 'continue') return [];
+	const fresh = read.filter((asset) => asset.ts >= start.readDownTo && !(asset.id in seen));
+	const once = [...new Map(fresh.map((asset) => [asset.id, asset])).values()];
+	return once.sort((a, b) => a.ts - b.ts);
+}
+
+/** Where a fresh position's floor goes: its mark, or where it stopped when it ran out of time. */
+function baselineFloor(
+	read: CursorAsset[],
+	readDownTo: number,
+	newestTs: number,
+	complete: boolean,
+) {
+	return complete ? readDownTo : Math.min(...read.map((asset) => asset.ts), newestTs);
+}
+
+/** The new position and the assets to emit after a poll. */
+export function endPoll<T extends CursorAsset>(
+	start: PollStart,
+	read: PollRead<T>,
+	options: { query: string; windowSeconds: number; readDownTo: number; nowTs: number },
 ): PollEnd<T> {
-	const { query, windowSeconds, readDownTo, complete } = options;
+	const { query, windowSeconds, readDownTo, nowTs } = options;
 	const previous = start.kind === 'continue' ? start.state : undefined;
-	const newestTs = Math.max(previous?.newestTs ?? -Infinity, ...read.map((asset) => asset.ts));
+	const newestTs = Math.max(previous?.newestTs ?? -Infinity, clampToClock(read.newestTs, nowTs));
 	const seen: Record<string, number> = { ...previous?.seen };
-	let emit: T[] = [];
-	if (start.kind === 'continue') {
-		emit = read.filter((asset) => asset.ts >= start.emitFrom && !(asset.id in seen));
-		emit = [...new Map(emit.map((asset) => [asset.id, asset])).values()];
-		emit.sort((a, b) => a.ts - b.ts);
-	}
+	const emit = newAssets(start, read.assets, seen);
 	// A fresh position remembers what is there (to emit none of it); a poll, what it emitted.
-	for (const asset of start.kind === 'baseline' ? read : emit) {
+	for (const asset of previous ? emit : read.assets) {
 		if (asset.ts >= readDownTo) seen[asset.id] = asset.ts;
 	}
+	// A fresh position owes nothing older than what it read: it keeps no backlog.
+	const backlog =
+		previous && read.stoppedAt !== undefined ? { token: read.stoppedAt, readDownTo } : undefined;
 	const floorTs =
 		previous?.floorTs ??
-		(complete ? readDownTo : Math.min(...read.map((asset) => asset.ts), newestTs));
-	// A fresh position that ran out of time has its floor where it stopped: nothing below is owed.
-	const pendingTs = complete || start.kind === 'baseline' ? undefined : readDownTo;
-	const keepFrom = Math.max(Math.min(newestTs - windowSeconds, pendingTs ?? Infinity), floorTs);
+		baselineFloor(read.assets, readDownTo, newestTs, read.stoppedAt === undefined);
+	const keepFrom = Math.max(
+		Math.min(newestTs - windowSeconds, backlog?.readDownTo ?? Infinity),
+		floorTs,
+	);
 	for (const [id, ts] of Object.entries(seen)) if (ts < keepFrom) delete seen[id];
 	const state: CursorState = {
-		v: 2,
+		v: 3,
 		query,
-		newestTs: Number.isFinite(newestTs) ? newestTs : (previous?.newestTs ?? 0),
+		newestTs: Number.isFinite(newestTs) ? newestTs : 0,
 		seen,
-		floorTs: Number.isFinite(floorTs) ? floorTs : 0,
+		// What was forgotten is never emitted again, whatever the window becomes.
+		floorTs: Number.isFinite(keepFrom) ? keepFrom : 0,
 	};
-	if (pendingTs !== undefined) state.pendingTs = pendingTs;
+	if (backlog) state.backlog = backlog;
 	return { state, emit };
 }

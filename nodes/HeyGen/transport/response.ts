@@ -1,0 +1,86 @@
+import type { IDataObject, IN8nHttpFullResponse, INode } from 'n8n-workflow';
+
+import { heyGenContractError, heyGenErrorMessage, heyGenStatusError } from './errors';
+import { type HttpMethod, requestLabel } from './request';
+
+function parseJson(body: unknown): { ok: true; value: unknown } | { ok: false; text: string } {
+	if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) {
+		return { ok: true, value: body };
+	}
+	const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : '';
+	try {
+		return { ok: true, value: JSON.parse(text) };
+	} catch {
+		return { ok: false, text };
+	}
+}
+
+export function headerValue(headers: IN8nHttpFullResponse['headers'], name: string): unknown {
+	for (const [key, value] of Object.entries(headers ?? {})) {
+		if (key.toLowerCase() === name) return value;
+	}
+	return undefined;
+}
+
+function snippet(text: string): string {
+	const flat = text.replace(/\s+/g, ' ').trim();
+	return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
+}
+
+/** Turns HeyGen's answer into its JSON body, or into the error it means. */
+export function parseAnswer(
+	node: INode,
+	response: IN8nHttpFullResponse,
+	request: { method: HttpMethod; endpoint: string; itemIndex?: number; earlier: string[] },
+): IDataObject {
+	const { endpoint, itemIndex } = request;
+	const label = requestLabel(request);
+	const status = response.statusCode;
+	const parsed = parseJson(response.body);
+	if (status < 200 || status >= 300) {
+		const location = headerValue(response.headers, 'location');
+		throw heyGenStatusError(node, {
+			status,
+			method: request.method,
+			endpoint,
+			body: parsed.ok ? parsed.value : undefined,
+			location: typeof location === 'string' ? location : undefined,
+			earlierAttempts: request.earlier,
+			itemIndex,
+		});
+	}
+	if (!parsed.ok) {
+		const contentType = headerValue(response.headers, 'content-type');
+		throw heyGenContractError(
+			node,
+			'HeyGen returned a response that is not JSON',
+			`${label} answered ${status} with ${
+				typeof contentType === 'string' ? contentType : 'no content type'
+			}: "${snippet(parsed.text)}"`,
+			status,
+			itemIndex,
+		);
+	}
+	const body = parsed.value;
+	if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+		throw heyGenContractError(
+			node,
+			'HeyGen returned an unexpected response',
+			`${label} answered ${status} with JSON that is not an object.`,
+			status,
+			itemIndex,
+		);
+	}
+	const record = body as IDataObject;
+	if (record.error !== null && record.error !== undefined && record.error !== '') {
+		const heyGenMessage = heyGenErrorMessage(record) ?? JSON.stringify(record.error);
+		throw heyGenContractError(
+			node,
+			`HeyGen error: ${heyGenMessage}`,
+			`${label} answered ${status} but reported an error.`,
+			status,
+			itemIndex,
+		);
+	}
+	return record;
+}

@@ -1,0 +1,162 @@
+import type { IN8nHttpFullResponse } from 'n8n-workflow';
+
+import { type RequestContext, stopSignal, stoppedError, wait } from './cancel';
+import type { HeyGenContext } from './context';
+import { headerValue } from './response';
+import { withoutUserInfo } from './userInfo';
+
+/**
+ * How each request is retried and how long it may take. Exported so that the README and the tests
+ * speak of the same numbers (the fault-matrix tests shorten the waits; nothing else changes them).
+ */
+export const RETRY_POLICY = {
+	/** Retries after the first attempt. */
+	retries: 3,
+	/** Backoff before retry n (from 0) is baseDelayMs × 2^n unless HeyGen sends Retry-After. */
+	baseDelayMs: 1000,
+	/** Retry-After is honoured up to this wait. */
+	maxDelayMs: 30_000,
+	/** A request that has not answered in this time is aborted (and retried). */
+	timeoutMs: 30_000,
+};
+
+/** Connection-level failures worth another attempt. */
+const RETRYABLE_NETWORK_CODES = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+	'ERR_BAD_RESPONSE',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+
+interface NetworkFailure {
+	code?: string;
+	message: string;
+	cancelled: boolean;
+}
+
+/** What the request helper threw, reduced to facts that carry no request data (and so no key). */
+function networkFailure(error: unknown): NetworkFailure {
+	const candidates: unknown[] = [error];
+	if (error && typeof error === 'object' && 'cause' in error) candidates.push(error.cause);
+	let code: string | undefined;
+	let message = error instanceof Error ? error.message : String(error);
+	for (const candidate of candidates) {
+		if (candidate && typeof candidate === 'object') {
+			const record = candidate as { code?: unknown; message?: unknown; name?: unknown };
+			if (typeof record.code === 'string' && code === undefined) code = record.code;
+			if (typeof record.message === 'string' && candidate !== error) message = record.message;
+		}
+	}
+	const cancelled =
+		code === 'ERR_CANCELED' ||
+		candidates.some(
+			(candidate) =>
+				candidate instanceof Error &&
+				(candidate.name === 'CanceledError' || candidate.name === 'AbortError'),
+		);
+	return { code, message, cancelled };
+}
+
+const MONTH = '(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+/** RFC 9110's HTTP-date: IMF-fixdate, and the obsolete RFC 850 and asctime forms it still allows. */
+const IMF_FIXDATE = new RegExp(
+	`^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`,
+);
+const RFC_850_DATE = new RegExp(
+	`^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`,
+);
+const ASCTIME_DATE = new RegExp(
+	`^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ${MONTH} ( \\d|\\d{2}) ${TIME} \\d{4}$`,
+);
+
+/** The time an HTTP-date names, or undefined when the text is not one (or names no real day). */
+function httpDate(text: string): number | undefined {
+	if (IMF_FIXDATE.test(text)) {
+		const ms = Date.parse(text);
+		// A day that does not exist (31 Feb) parses into another day: the round trip shows it.
+		return !Number.isNaN(ms) && new Date(ms).toUTCString() === text ? ms : undefined;
+	}
+	const ms = RFC_850_DATE.test(text)
+		? Date.parse(text)
+		: ASCTIME_DATE.test(text)
+			? Date.parse(`${text} GMT`)
+			: NaN;
+	return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * Milliseconds to wait as a Retry-After header asks: delta-seconds (digits only) or an HTTP-date.
+ * Anything else (-5, 1.5, abc) says nothing, and the normal backoff applies.
+ */
+export function retryAfterMs(header: unknown, now = Date.now()): number | undefined {
+	const value = Array.isArray(header) ? header[0] : header;
+	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+	const text = String(value).trim();
+	if (/^\d+$/.test(text)) return Number(text) * 1000;
+	const date = httpDate(text);
+	return date === undefined ? undefined : Math.max(0, date - now);
+}
+
+export function backoffMs(retryIndex: number, retryAfterHeader?: unknown): number {
+	const asked = retryAfterMs(retryAfterHeader);
+	const wait = asked ?? RETRY_POLICY.baseDelayMs * 2 ** retryIndex;
+	return Math.min(wait, RETRY_POLICY.maxDelayMs);
+}
+
+export interface SentRequest {
+	response: IN8nHttpFullResponse;
+	/** What the attempts before this answer got (statuses or network codes), oldest first. */
+	earlier: string[];
+}
+
+/**
+ * Sends a request until it gets an answer that is not worth another attempt (RETRY_POLICY): 429,
+ * 5xx and connection failures are tried again, waiting as HeyGen asks or backing off. `send` makes
+ * the whole request anew each time. A network failure that is final becomes `unreachable(...)`.
+ */
+export async function sendWithRetries(
+	context: HeyGenContext,
+	what: RequestContext,
+	send: () => Promise<IN8nHttpFullResponse>,
+	unreachable: (description: string) => Error,
+): Promise<SentRequest> {
+	const signal = stopSignal(context, what);
+	const earlier: string[] = [];
+	for (let attempt = 0; ; attempt++) {
+		let response: IN8nHttpFullResponse;
+		try {
+			response = await send();
+		} catch (error) {
+			const failure = networkFailure(error);
+			if (failure.cancelled || signal?.aborted) throw stoppedError(context, what);
+			const retryable = failure.code !== undefined && RETRYABLE_NETWORK_CODES.has(failure.code);
+			if (retryable && attempt < RETRY_POLICY.retries) {
+				earlier.push(failure.code ?? 'failed');
+				await wait(context, backoffMs(attempt), what);
+				continue;
+			}
+			// The code goes in the description: n8n replaces a message that names one with its own text.
+			throw unreachable(
+				withoutUserInfo(
+					`${failure.code ? `${failure.code}: ` : ''}${failure.message}. Request: ${what.target}${
+						retryable ? `, tried ${attempt + 1} times` : ''
+					}.`,
+				),
+			);
+		}
+		const status = response.statusCode;
+		if ((status === 429 || status >= 500) && attempt < RETRY_POLICY.retries) {
+			earlier.push(String(status));
+			await wait(context, backoffMs(attempt, headerValue(response.headers, 'retry-after')), what);
+			continue;
+		}
+		return { response, earlier };
+	}
+}
