@@ -145,3 +145,45 @@ describe.each(MATRIX)('%s', (_name, fault, outcome) => {
 		expect(String(output[0][0].json.error)).toMatch(outcome.error);
 	});
 });
+
+describe('Delete whose answer was lost after HeyGen deleted the asset', () => {
+	const del = (assetId: string, continueOnFail = false) =>
+		runHeyGenNode({
+			credentials: { apiKey: standIn.apiKey, baseUrl: standIn.url },
+			parameters: {
+				resource: 'asset',
+				operation: 'delete',
+				assetId: { __rl: true, mode: 'id', value: assetId },
+			},
+			nodeVersion: 2,
+			continueOnFail,
+		});
+
+	it('the retry that gets 404 reports the asset deleted: { id, deleted: true }', async () => {
+		const victim = standIn.assets[7];
+		standIn.addFault({ path: `/v3/assets/${victim.id}`, method: 'DELETE', kind: 'dropAnswer' });
+		const { output } = await del(victim.id);
+		expect(output[0].map((item) => item.json)).toEqual([{ id: victim.id, deleted: true }]);
+		const attempts = standIn.requestsTo(`/v3/assets/${victim.id}`);
+		expect(attempts.map((request) => request.status)).toEqual([200, 404]);
+		expect(standIn.deleted).toEqual([victim.id]);
+	});
+
+	it('a 404 on the first attempt stays a clear error', async () => {
+		const error = await del('gone0000000000000000000000000000').then(
+			() => undefined,
+			(caught: unknown) => caught as NodeApiError,
+		);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error?.message).toBe('HeyGen has no asset with ID "gone0000000000000000000000000000"');
+	});
+
+	it('a 404 after a 429 (HeyGen refused, did not act) stays a clear error', async () => {
+		const id = 'gone0000000000000000000000000001';
+		standIn.addFault({ path: `/v3/assets/${id}`, kind: 'status', status: 429 });
+		const { output } = await del(id, true);
+		expect(output[0].map((item) => item.json)).toEqual([
+			{ error: `HeyGen has no asset with ID "${id}"` },
+		]);
+	});
+});

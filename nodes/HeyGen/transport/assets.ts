@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { heyGenContractError } from './errors';
+import { earlierAttemptsOf, heyGenContractError, mayHaveActed } from './errors';
 import { type Page, type PageWalk, type Walked, walkPages } from './paging';
 import { type HeyGenContext, oncePerRun } from './context';
 import { heyGenApiRequest, requestLabel } from './request';
@@ -313,16 +313,31 @@ export async function getAsset(
 	return v3AssetToV1(assetData(this, body, requestLabel(request), itemIndex));
 }
 
-/** DELETE /v3/assets/{asset_id}: permanent. Resolves with the id HeyGen deleted. */
+/**
+ * DELETE /v3/assets/{asset_id}: permanent. Resolves with the id HeyGen deleted. A 404 after an
+ * earlier attempt that may have reached HeyGen (its answer lost to a reset, a timeout or a 5xx) is
+ * that attempt's success: HeyGen answers 404 for an asset already deleted.
+ */
 export async function deleteAsset(
 	this: HeyGenContext,
 	assetId: string,
 	itemIndex?: number,
 ): Promise<string> {
 	const request = { method: 'DELETE' as const, endpoint: assetPath(assetId), itemIndex };
-	const body = await heyGenApiRequest
-		.call(this, request)
-		.catch(withNotFound(this, assetId, itemIndex));
+	let body: IDataObject;
+	try {
+		body = await heyGenApiRequest.call(this, request);
+	} catch (error) {
+		const earlier = error instanceof NodeApiError ? earlierAttemptsOf(error) : [];
+		const deletedBefore =
+			error instanceof NodeApiError && error.httpCode === '404' && mayHaveActed(earlier);
+		if (!deletedBefore) return withNotFound(this, assetId, itemIndex)(error);
+		this.logger.debug(
+			'HeyGen answered 404 to a retried delete whose earlier attempt may have deleted the asset; taken as deleted',
+			{ assetId, earlierAttempts: earlier },
+		);
+		return assetId;
+	}
 	const id = assetData(this, body, requestLabel(request), itemIndex).id;
 	return typeof id === 'string' && id !== '' ? id : assetId;
 }

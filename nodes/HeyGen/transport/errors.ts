@@ -117,12 +117,35 @@ export function heyGenStatusError(node: INode, details: HeyGenErrorDetails): Nod
 	const description = earlier.length
 		? `${described} Earlier attempts of this request got: ${earlier.join(', ')}.`
 		: described;
-	return new NodeApiError(node, { message, httpCode: String(details.status) } as JsonObject, {
-		message,
-		description,
-		httpCode: String(details.status),
-		itemIndex: details.itemIndex,
-	});
+	const error = new NodeApiError(
+		node,
+		{ message, httpCode: String(details.status) } as JsonObject,
+		{
+			message,
+			description,
+			httpCode: String(details.status),
+			itemIndex: details.itemIndex,
+		},
+	);
+	error.context.earlierAttempts = earlier;
+	return error;
+}
+
+/** What the attempts before a failed answer got, as heyGenStatusError recorded them. */
+export function earlierAttemptsOf(error: NodeApiError): string[] {
+	const earlier = error.context.earlierAttempts;
+	return Array.isArray(earlier) ? earlier.map(String) : [];
+}
+
+/**
+ * Answers that say HeyGen did not act on a request: a 429 (refused), and connections that never
+ * reached it. Any other earlier failure (a reset, a timeout, a 5xx) may have come after HeyGen acted.
+ */
+const NOT_ACTED = new Set(['429', 'ECONNREFUSED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+/** Whether one of the earlier attempts of a request may have been carried out by HeyGen. */
+export function mayHaveActed(earlierAttempts: string[]): boolean {
+	return earlierAttempts.some((attempt) => !NOT_ACTED.has(attempt));
 }
 
 /** An error for a 2xx answer that is not what HeyGen documents. */
