@@ -277,8 +277,8 @@ it('v3: Return All gives the same assets in the same output shape, plus owner an
 		items.map(({ owner, space_id, ...rest }) => ({ ...rest, extra: [owner, space_id] })),
 	).toEqual(standIn.assets.map((asset) => ({ ...asset, extra: [standIn.username, 'space-0001'] })));
 	expect(standIn.requestsTo('/v3/users/me')).toHaveLength(1);
-	// Three pages, then the first page once more: v3 has no total to show that the list held still.
-	expect(standIn.requestsTo('/v3/assets')).toHaveLength(4);
+	// Three pages, one request each: nothing is read again.
+	expect(standIn.requestsTo('/v3/assets')).toHaveLength(3);
 });
 
 it('v3: the file type is filtered in the node and Limit counts after it', async () => {
@@ -491,6 +491,34 @@ describe('node version 2 and the asset lifecycle', () => {
 				.every((request) => request.apiKey === undefined),
 		).toBe(true);
 	});
+});
+
+describe('a busy account: uploads landing while Get Many pages', () => {
+	it.each([
+		['v1', 'e2eReturnAll0001', LIST],
+		['v3', 'e2eV3ReturnAll01', '/v3/assets'],
+	])(
+		'%s Return All finishes with every asset there throughout exactly once, one request a page',
+		async (_version, workflowId, path) => {
+			const before = standIn.assets.map((asset) => asset.id);
+			standIn.set({ busy: { addEvery: 1 } });
+			try {
+				const result = await executeWorkflow(n8n, workflowId);
+				expect(result.run.status).toBe('success');
+				const listed = ids(nodeItems(result.run, 'HeyGen'));
+				const added = new Set(standIn.busyChanges.added);
+				expect(added.size).toBeGreaterThanOrEqual(2);
+				expect(new Set(listed).size).toBe(listed.length);
+				expect(listed.filter((id) => !added.has(String(id)))).toEqual(before);
+				expect(standIn.requestsTo(path).length).toBeLessThanOrEqual(
+					Math.ceil(before.length / 100) + 1,
+				);
+			} finally {
+				standIn.set({ busy: undefined });
+				for (const id of standIn.busyChanges.added) standIn.removeAsset(id);
+			}
+		},
+	);
 });
 
 /** The file name the node gives an asset's download (its name, with the extension of its URL when it has none). */

@@ -1,7 +1,7 @@
 /**
  * The HeyGen Trigger across a crash of n8n: an active workflow (HeyGen Trigger → HTTP Request into
  * the stand-in's sink) under `n8n start`, polled every minute (n8n's shortest; it also polls at
- * activation and at start-up), with assets added before the first scheduled poll, while n8n is down
+ * activation and at start-up), on v1 and on v3 (node version 2's default), with assets added before the first scheduled poll, while n8n is down
  * after a SIGKILL, and after its restart. Run with n8n's defaults and with its durable poll cursors;
  * prints what was delivered.
  */
@@ -31,14 +31,17 @@ const DURABLE_CURSORS = {
 	N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'true',
 };
 
-function triggerWorkflow(standIn: StandIn) {
+type ApiVersion = 'v1' | 'v3';
+const LIST: Record<ApiVersion, string> = { v1: '/v1/asset/list', v3: '/v3/assets' };
+
+function triggerWorkflow(standIn: StandIn, apiVersion: ApiVersion) {
 	return triggerToSinkWorkflow({
 		id: WORKFLOW_ID,
 		name: 'HeyGen trigger across a restart',
 		sinkUrl: `${standIn.url}/__sink`,
 		credential: { id: 'heygenRestart001', name: 'HeyGen' },
 		typeVersion: 2,
-		parameters: { apiVersion: 'v1' },
+		parameters: { apiVersion },
 		body: '={{ JSON.stringify({ id: $json.id }) }}',
 	});
 }
@@ -56,7 +59,11 @@ const outcomes: Outcome[] = [];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One run: activation, assets added before the first scheduled poll and all along, a SIGKILL, a restart. */
-async function crashRun(mode: string, env: Record<string, string>): Promise<Outcome> {
+async function crashRun(
+	mode: string,
+	env: Record<string, string>,
+	apiVersion: ApiVersion,
+): Promise<Outcome> {
 	const standIn = await startStandIn({ assets: 40, folders: 1, seed: 23 });
 	const n8n = await createN8n({ runtime: await ensureRuntime(), env });
 	let server: Server | undefined;
@@ -70,11 +77,11 @@ async function crashRun(mode: string, env: Record<string, string>): Promise<Outc
 				data: { apiKey: standIn.apiKey, baseUrl: standIn.url },
 			},
 		]);
-		await importWorkflows(n8n, [triggerWorkflow(standIn)]);
+		await importWorkflows(n8n, [triggerWorkflow(standIn, apiVersion)]);
 		expect((await n8nCommand(n8n, ['publish:workflow', `--id=${WORKFLOW_ID}`])).code).toBe(0);
 		server = await startServer(n8n, { onLog: (line) => log.push(line) });
 		// The position the trigger takes at activation; then an asset before the first scheduled poll.
-		const listRequests = () => standIn.requestsTo('/v1/asset/list').length;
+		const listRequests = () => standIn.requestsTo(LIST[apiVersion]).length;
 		await waitFor('the activation poll', () => (listRequests() > 0 ? true : undefined), 60_000);
 		const early = standIn.addAsset();
 		const added = [early];
@@ -142,23 +149,29 @@ afterAll(() => {
 	process.stderr.write(`\nHeyGen Trigger across a SIGKILL of n8n:\n${rows.join('\n')}\n`);
 });
 
-it(
-	"with n8n's durable poll cursors: every asset exactly once across the crash",
-	async () => {
-		const outcome = await crashRun('durable poll cursors', DURABLE_CURSORS);
-		outcomes.push(outcome);
-		expect(outcome.lost).toEqual([]);
-		expect(outcome.twice).toEqual([]);
-	},
-	4 * 60 * 1000,
-);
+describe.each(['v1', 'v3'] as const)('on %s', (apiVersion) => {
+	it(
+		"with n8n's durable poll cursors: every asset exactly once across the crash",
+		async () => {
+			const outcome = await crashRun(
+				`${apiVersion}, durable poll cursors`,
+				DURABLE_CURSORS,
+				apiVersion,
+			);
+			outcomes.push(outcome);
+			expect(outcome.lost).toEqual([]);
+			expect(outcome.twice).toEqual([]);
+		},
+		4 * 60 * 1000,
+	);
 
-it(
-	"with n8n's defaults: nothing lost across the crash (n8n may deliver some twice)",
-	async () => {
-		const outcome = await crashRun("n8n's defaults", {});
-		outcomes.push(outcome);
-		expect(outcome.lost).toEqual([]);
-	},
-	4 * 60 * 1000,
-);
+	it(
+		"with n8n's defaults: nothing lost across the crash (n8n may deliver some twice)",
+		async () => {
+			const outcome = await crashRun(`${apiVersion}, n8n's defaults`, {}, apiVersion);
+			outcomes.push(outcome);
+			expect(outcome.lost).toEqual([]);
+		},
+		4 * 60 * 1000,
+	);
+});
