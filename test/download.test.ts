@@ -1,7 +1,8 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { fileNameFor, mapWithConcurrency } from '../nodes/HeyGen/transport/download';
+import { mapWithConcurrency } from '../nodes/HeyGen/transport/concurrency';
+import { fileNameFor } from '../nodes/HeyGen/transport/download';
 import { RETRY_POLICY } from '../nodes/HeyGen/transport/retry';
 import { runHeyGenNode } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';
@@ -69,13 +70,13 @@ it('uses the binary field named by the user', async () => {
 	expect(Object.keys(items[index].binary ?? {})).toEqual(['file']);
 });
 
-it('keeps to Parallel Downloads', async () => {
+it('keeps to Requests at Once', async () => {
 	standIn.set({ latencyMs: 40 });
-	await run({ limit: 30, downloadConcurrency: 2 }, true);
+	await run({ limit: 30, options: { requestsAtOnce: 2 } }, true);
 	expect(standIn.fileStats.maxInFlight).toBe(2);
 	standIn.reset();
 	standIn.set({ latencyMs: 40 });
-	await run({ limit: 30, downloadConcurrency: 6 }, true);
+	await run({ limit: 30, options: { requestsAtOnce: 6 } }, true);
 	expect(standIn.fileStats.maxInFlight).toBeGreaterThan(2);
 	expect(standIn.fileStats.maxInFlight).toBeLessThanOrEqual(6);
 });
@@ -164,7 +165,7 @@ describe('downloads recover, or fail clearly', () => {
 			standIn.addFault({ path: pathOf(asset), kind: 'slow', delayMs: 8000 });
 		const started = Date.now();
 		const last = Math.max(...[failing, ...slow].map(indexOf));
-		const error = await run({ limit: last + 1, downloadConcurrency: 4 }).catch(
+		const error = await run({ limit: last + 1, options: { requestsAtOnce: 4 } }).catch(
 			(caught: unknown) => caught as NodeApiError,
 		);
 		expect((error as NodeApiError).message).toBe(
@@ -188,8 +189,8 @@ describe('downloads recover, or fail clearly', () => {
 	});
 });
 
-it('Parallel Downloads outside 1–16 is a NodeOperationError', async () => {
-	await expect(run({ limit: 1, downloadConcurrency: 0 })).rejects.toBeInstanceOf(
+it('Requests at Once outside 1–50 is a NodeOperationError', async () => {
+	await expect(run({ limit: 1, options: { requestsAtOnce: 0 } })).rejects.toBeInstanceOf(
 		NodeOperationError,
 	);
 });

@@ -300,8 +300,9 @@ describe('HeyGen errors', () => {
 
 	it('continueOnFail with a HeyGen error keeps the message and emits no partial list for that item', async () => {
 		standIn.addFault({ path: LIST, kind: 'errorBody', at: 2, message: 'boom' });
+		// One item after the other, so that the fault hits the first item's second page.
 		const items = await run(
-			{ returnAll: true },
+			{ returnAll: true, options: { requestsAtOnce: 1 } },
 			{ input: [{ json: {} }, { json: {} }], continueOnFail: true },
 		);
 		expect(items[0].json).toEqual({ error: 'HeyGen error: boom' });
@@ -385,7 +386,12 @@ describe('retries', () => {
 			setTimeout(() => controller.abort(), 300);
 			const run = runHeyGenNode({
 				credentials: credentials(),
-				parameters: { resource: 'asset', operation: 'getAll', returnAll: true },
+				parameters: {
+					resource: 'asset',
+					operation: 'getAll',
+					returnAll: true,
+					options: { requestsAtOnce: 1 },
+				},
 				input: [{ json: {} }, { json: {} }, { json: {} }],
 				continueOnFail,
 				abortSignal: controller.signal,

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { HeyGen } from '../nodes/HeyGen/HeyGen.node';
 import { HeyGenTrigger } from '../nodes/HeyGen/HeyGenTrigger.node';
 import { DEFAULT_LOOK_BACK_MINUTES } from '../nodes/HeyGen/trigger/cursor';
-import { DEFAULT_LIMIT, DOWNLOAD_CONCURRENCY } from '../nodes/HeyGen/actions/constants';
+import { DEFAULT_LIMIT } from '../nodes/HeyGen/actions/constants';
+import { REQUESTS_AT_ONCE } from '../nodes/HeyGen/transport';
 
 const root = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -134,7 +135,16 @@ describe('node description (saved workflows depend on these names)', () => {
 			DEFAULT_LIMIT,
 			DEFAULT_LIMIT,
 		]);
-		expect(byName('downloadConcurrency')[0].default).toBe(DOWNLOAD_CONCURRENCY.default);
+		// Every operation's Options, Upload's own among them, offer Requests at Once with that default.
+		const optionSets = byName('options');
+		expect(optionSets).toHaveLength(2);
+		for (const options of optionSets) {
+			const requestsAtOnce = options.options?.find((option) => option.name === 'requestsAtOnce');
+			expect(requestsAtOnce && 'default' in requestsAtOnce && requestsAtOnce.default).toBe(
+				REQUESTS_AT_ONCE.default,
+			);
+		}
+		expect(byName('downloadConcurrency')).toEqual([]);
 		const lookBack = new HeyGenTrigger().description.properties.find(
 			(property) => property.name === 'lookBackMinutes',
 		);

@@ -7,6 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as asset from './actions/asset/Asset.resource';
+import { runOptionsProperty } from './actions/common.descriptions';
 import { LATEST_NODE_VERSION } from './actions/constants';
 import * as folder from './actions/folder/Folder.resource';
 import { router } from './actions/router';
@@ -43,6 +44,7 @@ export class HeyGen implements INodeType {
 			},
 			...asset.description,
 			...folder.description,
+			runOptionsProperty,
 		],
 	};
 

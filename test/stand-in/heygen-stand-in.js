@@ -94,6 +94,9 @@ const UPLOAD_TYPES = /** @type {Record<string, string>} */ ({
  * @property {boolean} totalAsString `total` as a string, as HeyGen's schema says, instead of a number
  * @property {boolean} tokenLoop every page answers with the same token, forever
  * @property {Busy | undefined} busy an account where uploads keep landing while a client pages
+ * @property {number | undefined} maxInFlight an account limit the client is not told: an API request
+ *   arriving while this many are being answered gets 429 (`rate_limit_exceeded`)
+ * @property {string | undefined} rateLimitRetryAfter the Retry-After header sent with those 429s (none when undefined)
  */
 /**
  * @typedef {object} Busy
@@ -253,6 +256,11 @@ function decodeToken(token) {
 	return undefined;
 }
 
+/** Whether a path is HeyGen's API (not the file host, the storage uploads or the test sink). @param {string} path */
+function isApiPath(path) {
+	return path.startsWith('/v1/') || path.startsWith('/v3/');
+}
+
 /** HeyGen's order: newest first; within one second, by id (so a keyset cursor is exact). @param {Asset} a @param {Asset} b */
 function newestFirst(a, b) {
 	return b.created_ts - a.created_ts || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
@@ -321,7 +329,11 @@ async function startStandIn(options = {}) {
 		totalAsString: options.totalAsString ?? false,
 		tokenLoop: options.tokenLoop ?? false,
 		busy: options.busy,
+		maxInFlight: options.maxInFlight,
+		rateLimitRetryAfter: options.rateLimitRetryAfter,
 	};
+	/** API requests being answered now, at the most since the last reset, and how many got 429 for maxInFlight. */
+	const apiStats = { inFlight: 0, maxInFlight: 0, rateLimited: 0 };
 	/** What busy mode did, in order: ids uploaded and deleted while clients paged. */
 	const busyChanges = {
 		added: /** @type {string[]} */ ([]),
@@ -947,6 +959,26 @@ async function startStandIn(options = {}) {
 				fileStats.inFlight -= 1;
 			});
 		}
+		if (isApiPath(path)) {
+			if (behaviour.maxInFlight !== undefined && apiStats.inFlight >= behaviour.maxInFlight) {
+				apiStats.rateLimited += 1;
+				for await (const _chunk of req);
+				const retryAfter = behaviour.rateLimitRetryAfter;
+				return sendJson(
+					res,
+					429,
+					v3
+						? v3Error('rate_limit_exceeded', 'Too many requests at once')
+						: { error: 'Too many requests at once', data: null },
+					retryAfter === undefined ? {} : { 'retry-after': retryAfter },
+				);
+			}
+			apiStats.inFlight += 1;
+			apiStats.maxInFlight = Math.max(apiStats.maxInFlight, apiStats.inFlight);
+			res.once('close', () => {
+				apiStats.inFlight -= 1;
+			});
+		}
 		const fault = nextFault(path, req.method ?? 'GET');
 		// A fault answers before the body is read: read it first, so the client can send it whole.
 		if (fault && fault.kind !== 'slow' && fault.kind !== 'dropAnswer' && fault.kind !== 'reset')
@@ -1199,6 +1231,7 @@ async function startStandIn(options = {}) {
 		requests,
 		behaviour,
 		fileStats,
+		apiStats,
 		sink,
 		uploads,
 		deleted,
@@ -1296,12 +1329,16 @@ async function startStandIn(options = {}) {
 			idempotent.clear();
 			countByPath.clear();
 			fileStats.maxInFlight = fileStats.inFlight;
+			apiStats.maxInFlight = apiStats.inFlight;
+			apiStats.rateLimited = 0;
 			Object.assign(behaviour, {
 				latencyMs: options.latencyMs ?? 0,
 				endToken: options.endToken ?? 'null',
 				totalAsString: options.totalAsString ?? false,
 				tokenLoop: options.tokenLoop ?? false,
 				busy: options.busy,
+				maxInFlight: options.maxInFlight,
+				rateLimitRetryAfter: options.rateLimitRetryAfter,
 			});
 			busyPages = 0;
 			busyChanges.added.length = 0;
@@ -1329,7 +1366,7 @@ if (require.main === module) {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.help) {
 		console.log(
-			'Usage: node test/stand-in/heygen-stand-in.js [--port N] [--api-key KEY] [--assets N] [--folders N] [--seed N] [--latency MS] [--file-size BYTES] [--end-token null|empty|absent] [--total-as-string] [--busy-every N] [--lifetime-seconds N]',
+			'Usage: node test/stand-in/heygen-stand-in.js [--port N] [--api-key KEY] [--assets N] [--folders N] [--seed N] [--latency MS] [--file-size BYTES] [--end-token null|empty|absent] [--total-as-string] [--busy-every N] [--max-in-flight K] [--lifetime-seconds N]',
 		);
 		process.exit(0);
 	}
@@ -1344,6 +1381,7 @@ if (require.main === module) {
 		endToken: /** @type {Behaviour['endToken']} */ (args['end-token'] ?? 'null'),
 		totalAsString: args['total-as-string'] === 'true',
 		busy: args['busy-every'] ? { addEvery: Number(args['busy-every']) } : undefined,
+		maxInFlight: args['max-in-flight'] ? Number(args['max-in-flight']) : undefined,
 		lifetimeMs: args['lifetime-seconds'] ? Number(args['lifetime-seconds']) * 1000 : undefined,
 	}).then(
 		(standIn) => {

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_API_VERSION, DEFAULT_BINARY_PROPERTY, DOWNLOAD_CONCURRENCY } from './constants';
+import { REQUESTS_AT_ONCE } from '../transport/run';
+import { DEFAULT_API_VERSION, DEFAULT_BINARY_PROPERTY } from './constants';
 
 /** Shows a property only for these resources and operations (and whatever it shows for already). */
 export function showFor(show: { resource?: string[]; operation?: string[] }) {
@@ -178,9 +179,9 @@ export function returnAllAndLimit(): INodeProperties[] {
 	];
 }
 
-/** Download File(s), the binary field and, for lists, how many at once. */
+/** Download File(s) and the binary field (how many at once: Options → Requests at Once). */
 export function downloadProperties(options: { many: boolean }): INodeProperties[] {
-	const properties: INodeProperties[] = [
+	return [
 		{
 			displayName: options.many ? 'Download Files' : 'Download File',
 			name: 'download',
@@ -200,21 +201,31 @@ export function downloadProperties(options: { many: boolean }): INodeProperties[
 			displayOptions: { show: { download: [true] } },
 		},
 	];
-	if (options.many) {
-		properties.push({
-			displayName: 'Parallel Downloads',
-			name: 'downloadConcurrency',
-			type: 'number',
-			// n8n's lint rule wants a literal: it is DOWNLOAD_CONCURRENCY.default (a unit test holds them together).
-			default: 4,
-			typeOptions: {
-				minValue: DOWNLOAD_CONCURRENCY.min,
-				maxValue: DOWNLOAD_CONCURRENCY.max,
-				numberPrecision: 0,
-			},
-			description: 'How many files to download at once',
-			displayOptions: { show: { download: [true] } },
-		});
-	}
-	return properties;
 }
+
+/** Options → Requests at Once, for every operation. */
+export const requestsAtOnceOption: INodeProperties = {
+	displayName: 'Requests at Once',
+	name: 'requestsAtOnce',
+	type: 'number',
+	// n8n's lint rule wants a literal: it is REQUESTS_AT_ONCE.default (a unit test holds them together).
+	default: 10,
+	typeOptions: {
+		minValue: REQUESTS_AT_ONCE.min,
+		maxValue: REQUESTS_AT_ONCE.max,
+		numberPrecision: 0,
+	},
+	description:
+		'How many input items (and files) the node works on at once, and so the most requests it has in flight. When HeyGen answers 429 (too many requests), every request waits and fewer go at once until HeyGen answers normally again. 1 handles one item after the other.',
+};
+
+/** The node's Options for the operations that have no Options of their own (Upload has). */
+export const runOptionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	displayOptions: { hide: { operation: ['upload'] } },
+	options: [requestsAtOnceOption],
+};

@@ -12,8 +12,5 @@ export const DEFAULT_LIMIT = 50;
 /** The binary field a file is read from or written to, unless the user names another. */
 export const DEFAULT_BINARY_PROPERTY = 'data';
 
-/** Parallel Downloads: its default and bounds. */
-export const DOWNLOAD_CONCURRENCY = { default: 4, min: 1, max: 16 } as const;
-
 /** The longest Look-Back Window the trigger takes: a week. */
 export const MAX_LOOK_BACK_MINUTES = 7 * 24 * 60;

@@ -11,13 +11,13 @@ import {
 	FILE_TYPES,
 	type FileType,
 	type ListingOptions,
+	REQUESTS_AT_ONCE,
 } from '../transport';
 import { DEFAULT_LOOK_BACK_MINUTES } from '../trigger/cursor';
 import {
 	DEFAULT_API_VERSION,
 	DEFAULT_BINARY_PROPERTY,
 	DEFAULT_LIMIT,
-	DOWNLOAD_CONCURRENCY,
 	MAX_LOOK_BACK_MINUTES,
 } from './constants';
 
@@ -138,25 +138,24 @@ export interface DownloadOptions {
 	concurrency: number;
 }
 
+/** Options → Requests at Once: items, files and requests in flight at most. */
+export function readRequestsAtOnce(parameters: Parameters): number {
+	const value = parameters.get('options.requestsAtOnce', REQUESTS_AT_ONCE.default);
+	const { min, max } = REQUESTS_AT_ONCE;
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+		fail(
+			parameters,
+			`Requests at Once must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`,
+		);
+	}
+	return value;
+}
+
 /** Download File(s): where to put the files and how many at once; undefined when off. */
 export function readDownload(parameters: Parameters, many: boolean): DownloadOptions | undefined {
 	if (parameters.get('download', false) !== true) return undefined;
 	const binaryPropertyName = readBinaryPropertyName(parameters, 'Put Output File in Field');
-	if (!many) return { binaryPropertyName, concurrency: 1 };
-	const concurrency = parameters.get('downloadConcurrency', DOWNLOAD_CONCURRENCY.default);
-	const { min, max } = DOWNLOAD_CONCURRENCY;
-	if (
-		typeof concurrency !== 'number' ||
-		!Number.isInteger(concurrency) ||
-		concurrency < min ||
-		concurrency > max
-	) {
-		fail(
-			parameters,
-			`Parallel Downloads must be a whole number from ${min} to ${max}, not ${JSON.stringify(concurrency)}`,
-		);
-	}
-	return { binaryPropertyName, concurrency };
+	return { binaryPropertyName, concurrency: many ? readRequestsAtOnce(parameters) : 1 };
 }
 
 /** The asset an operation acts on (required). */

@@ -1,10 +1,17 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { asNodeError, cancelledError, isCancellation } from '../transport';
+import {
+	asNodeError,
+	beginRun,
+	cancelledError,
+	isCancellation,
+	mapWithConcurrency,
+} from '../transport';
 import * as asset from './asset/Asset.resource';
 import * as folder from './folder/Folder.resource';
 import type { HeyGenNodeType, HeyGenResource } from './node.type';
+import { itemParameters, readRequestsAtOnce } from './parameters';
 
 type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
 
@@ -32,27 +39,39 @@ function operationFor(context: IExecuteFunctions, itemIndex: number): Operation 
 	return found.execute;
 }
 
-/** Runs the chosen operation once per input item; with On Error → Continue, a failed item becomes its error. */
+/** One item's output: the operation's, or with On Error → Continue its error in place. */
+async function runItem(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	try {
+		return await operationFor(context, itemIndex).call(context, itemIndex);
+	} catch (error) {
+		// A stopped run stops here, for every item: it is not an item's error.
+		if (isCancellation(error)) throw asNodeError(context.getNode(), error, itemIndex);
+		if (context.getExecutionCancelSignal()?.aborted)
+			throw cancelledError(context, 'The node', itemIndex);
+		if (context.continueOnFail()) {
+			return [{ json: { error: (error as Error).message }, pairedItem: { item: itemIndex } }];
+		}
+		throw asNodeError(context.getNode(), error, itemIndex);
+	}
+}
+
+/**
+ * Runs the chosen operation once per input item, up to Requests at Once items at a time, output in
+ * input order whatever order the answers come in. With On Error → Continue a failed item becomes its
+ * error; else the first failure stops the other items at once (their requests too) and is thrown.
+ */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const returnData: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			returnData.push(...(await operationFor(this, itemIndex).call(this, itemIndex)));
-		} catch (error) {
-			// A stopped run stops here, for every item: it is not an item's error.
-			if (isCancellation(error)) throw asNodeError(this.getNode(), error, itemIndex);
-			if (this.getExecutionCancelSignal()?.aborted)
-				throw cancelledError(this, 'The node', itemIndex);
-			if (this.continueOnFail()) {
-				returnData.push({
-					json: { error: (error as Error).message },
-					pairedItem: { item: itemIndex },
-				});
-				continue;
-			}
-			throw asNodeError(this.getNode(), error, itemIndex);
-		}
-	}
-	return [returnData];
+	const requestsAtOnce = readRequestsAtOnce(itemParameters(this, 0));
+	const { stop } = beginRun(this, requestsAtOnce);
+	const outputs = await mapWithConcurrency(
+		items,
+		requestsAtOnce,
+		async (_item, itemIndex) => await runItem(this, itemIndex),
+		{ stop, stopReason: (itemIndex) => `item ${itemIndex} failed` },
+	);
+	return [outputs.flat()];
 }

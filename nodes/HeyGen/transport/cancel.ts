@@ -1,9 +1,10 @@
 import type { JsonObject } from 'n8n-workflow';
-import * as workflowHelpers from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { HeyGenContext } from './context';
 import { asNodeError } from './errors';
+import { pause } from './pause';
+import { runShared } from './run';
 
 export const CANCELLED_MESSAGE = 'The execution was cancelled';
 
@@ -33,20 +34,29 @@ export interface RequestContext {
 	signal?: AbortSignal;
 }
 
-/** The run's cancel signal, joined with the request's own where it has one. */
-export function stopSignal(context: HeyGenContext, what: RequestContext): AbortSignal | undefined {
+/** The signals that stop a request: its own, another item's failure, the run's cancellation. */
+function stopSignals(context: HeyGenContext, what: RequestContext): AbortSignal[] {
+	const signals = [runShared(context).stop.signal];
 	const run = cancelSignal(context);
-	if (!what.signal) return run;
-	return run ? AbortSignal.any([run, what.signal]) : what.signal;
+	if (run) signals.push(run);
+	if (what.signal) signals.push(what.signal);
+	return signals;
 }
 
-/** The error for a request stopped by the run's cancellation, or by its own signal. */
+/** The run's cancel signal, joined with the request's own and the run's stop for a failed item. */
+export function stopSignal(context: HeyGenContext, what: RequestContext): AbortSignal {
+	return AbortSignal.any(stopSignals(context, what));
+}
+
+/** The error for a request stopped by the run's cancellation, or by another reason to stop. */
 export function stoppedError(context: HeyGenContext, what: RequestContext) {
-	if (cancelSignal(context)?.aborted || !what.signal?.aborted) {
+	const stopped = stopSignals(context, what).find(
+		(signal) => signal.aborted && signal !== cancelSignal(context),
+	);
+	if (cancelSignal(context)?.aborted || !stopped) {
 		return cancelledError(context, `The request ${what.label}`, what.itemIndex);
 	}
-	const reason =
-		what.signal.reason instanceof Error ? what.signal.reason.message : 'it was stopped';
+	const reason = stopped.reason instanceof Error ? stopped.reason.message : 'it was stopped';
 	return new NodeOperationError(
 		context.getNode(),
 		`The request ${what.label} was stopped: ${reason}`,
@@ -54,22 +64,6 @@ export function stoppedError(context: HeyGenContext, what: RequestContext) {
 			itemIndex: what.itemIndex,
 		},
 	);
-}
-
-/**
- * n8n-workflow's abortable sleep: `sleep(ms, signal)` in n8n 2.x; n8n 1.x's `sleep` ignores a signal
- * and has `sleepWithAbort` for that, so that is taken where it exists.
- */
-const sleepHelpers = workflowHelpers as unknown as Record<string, unknown>;
-const abortableSleep = (
-	typeof sleepHelpers.sleepWithAbort === 'function'
-		? sleepHelpers.sleepWithAbort
-		: workflowHelpers.sleep
-) as (ms: number, signal?: AbortSignal) => Promise<void>;
-
-/** Resolves after `ms`, or rejects at once when `signal` aborts (on n8n 1.x and 2.x alike). */
-export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
-	await abortableSleep(ms, signal);
 }
 
 /** Waits before another attempt; a run stopped meanwhile ends the wait. */

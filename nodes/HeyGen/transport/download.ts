@@ -11,6 +11,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { asNodeError } from './errors';
 import { isCancellation } from './cancel';
 import type { Readable } from './request';
+import { mapWithConcurrency } from './concurrency';
 import { sendWithRetries } from './retry';
 
 /** Timeout for one file download: files can be large, but a stalled host must not hang the run. */
@@ -69,37 +70,6 @@ export function fileNameFor(asset: IDataObject, mimeType: string | undefined, ur
 	return extension ? `${base}.${extension}` : base;
 }
 
-/**
- * Runs fn over items with at most `limit` at once, results in input order. The first failure wins:
- * the signal given to the others is aborted at once, and no new item is started.
- */
-export async function mapWithConcurrency<T, R>(
-	items: T[],
-	limit: number,
-	fn: (item: T, index: number, signal: AbortSignal) => Promise<R>,
-): Promise<R[]> {
-	const results = new Array<R>(items.length);
-	const stop = new AbortController();
-	let next = 0;
-	let failure: { error: unknown } | undefined;
-	const worker = async () => {
-		while (failure === undefined && next < items.length) {
-			const index = next++;
-			try {
-				results[index] = await fn(items[index], index, stop.signal);
-			} catch (error) {
-				if (failure === undefined) {
-					failure = { error };
-					stop.abort(new Error('another download failed'));
-				}
-			}
-		}
-	};
-	await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-	if (failure) throw failure.error;
-	return results;
-}
-
 /** Why an asset came out without its file, in the item (instead of failing the run). */
 export const NO_URL_REASON = 'HeyGen lists this asset without a download URL';
 
@@ -147,10 +117,8 @@ export async function downloadAsset(
 	if (typeof url !== 'string' || url === '') {
 		return { json: { ...asset, download_skipped: NO_URL_REASON }, pairedItem: { item: itemIndex } };
 	}
-	const run = this.getExecutionCancelSignal();
-	const stop = signal && run ? AbortSignal.any([signal, run]) : (signal ?? run);
 	let binary: IBinaryData | undefined;
-	const send = async () => {
+	const send = async (stop: AbortSignal) => {
 		const response = (await this.helpers.httpRequest({
 			method: 'GET',
 			url,
@@ -217,7 +185,8 @@ export async function withFiles(
 ): Promise<INodeExecutionData[]> {
 	if (!download) return assets.map((asset) => ({ json: asset, pairedItem: { item: itemIndex } }));
 	const continueOnFail = this.continueOnFail();
-	return await mapWithConcurrency(assets, download.concurrency, async (asset, _index, signal) => {
+	const stopReason = () => 'another download failed';
+	const one = async (asset: IDataObject, _index: number, signal: AbortSignal) => {
 		try {
 			return await downloadAsset.call(
 				this,
@@ -234,5 +203,6 @@ export async function withFiles(
 				pairedItem: { item: itemIndex },
 			};
 		}
-	});
+	};
+	return await mapWithConcurrency(assets, download.concurrency, one, { stopReason });
 }

@@ -53,7 +53,7 @@ export async function heyGenApiRequest(
 	const method = request.method ?? 'GET';
 	const { baseURL, credentialsDecrypted } = await credentialFor(this);
 	const node = this.getNode();
-	const send = async () => {
+	const send = async (signal: AbortSignal) => {
 		const options: IHttpRequestOptions = {
 			method,
 			baseURL,
@@ -69,6 +69,7 @@ export async function heyGenApiRequest(
 			// redirects are not followed, so the key never leaves the credential's base URL.
 			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
+			abortSignal: signal,
 		};
 		if (request.body) options.body = await request.body();
 		return (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options, {

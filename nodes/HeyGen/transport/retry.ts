@@ -2,7 +2,9 @@ import type { IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { type RequestContext, stopSignal, stoppedError, wait } from './cancel';
 import type { HeyGenContext } from './context';
+import type { RequestLimiter } from './limiter';
 import { headerValue } from './response';
+import { runShared } from './run';
 import { withoutUserInfo } from './userInfo';
 
 /**
@@ -10,8 +12,13 @@ import { withoutUserInfo } from './userInfo';
  * speak of the same numbers (the fault-matrix tests shorten the waits; nothing else changes them).
  */
 export const RETRY_POLICY = {
-	/** Retries after the first attempt. */
+	/** Retries after the first attempt, for 5xx answers and connection failures. */
 	retries: 3,
+	/**
+	 * Retries of 429s, counted on their own: on an account limit the node is not told, a request may
+	 * meet a few 429s while the limiter finds the level; HeyGen's own client retries 429 always.
+	 */
+	rateLimitRetries: 8,
 	/** Backoff before retry n (from 0) is baseDelayMs × 2^n unless HeyGen sends Retry-After. */
 	baseDelayMs: 1000,
 	/** Retry-After is honoured up to this wait. */
@@ -116,47 +123,95 @@ export interface SentRequest {
 	earlier: string[];
 }
 
+/** Retries used so far by one request. */
+interface RetriesUsed {
+	failures: number;
+	rateLimits: number;
+}
+
+/** Which retry an answer calls for, if any is left: 429s and 5xx have budgets of their own. */
+export function retryFor(status: number, used: RetriesUsed): keyof RetriesUsed | undefined {
+	if (status === 429)
+		return used.rateLimits < RETRY_POLICY.rateLimitRetries ? 'rateLimits' : undefined;
+	if (status >= 500) return used.failures < RETRY_POLICY.retries ? 'failures' : undefined;
+	return undefined;
+}
+
+/** Takes a place from the run's limiter; a run stopped while waiting for one ends the wait. */
+async function takePlace(
+	context: HeyGenContext,
+	what: RequestContext,
+	limiter: RequestLimiter,
+	signal: AbortSignal,
+) {
+	try {
+		await limiter.acquire(signal);
+	} catch {
+		throw stoppedError(context, what);
+	}
+}
+
+/** After a request that got no answer: waits to try again, or the error it ends with. */
+async function afterNetworkFailure(
+	context: HeyGenContext,
+	what: RequestContext,
+	error: unknown,
+	used: RetriesUsed,
+	unreachable: (description: string) => Error,
+): Promise<string> {
+	const failure = networkFailure(error);
+	if (failure.cancelled || stopSignal(context, what).aborted) throw stoppedError(context, what);
+	const retryable = failure.code !== undefined && RETRYABLE_NETWORK_CODES.has(failure.code);
+	if (retryable && used.failures < RETRY_POLICY.retries) {
+		await wait(context, backoffMs(used.failures), what);
+		used.failures += 1;
+		return failure.code ?? 'failed';
+	}
+	// The code goes in the description: n8n replaces a message that names one with its own text.
+	throw unreachable(
+		withoutUserInfo(
+			`${failure.code ? `${failure.code}: ` : ''}${failure.message}. Request: ${what.target}${
+				retryable ? `, tried ${used.failures + 1} times` : ''
+			}.`,
+		),
+	);
+}
+
 /**
  * Sends a request until it gets an answer that is not worth another attempt (RETRY_POLICY): 429,
- * 5xx and connection failures are tried again, waiting as HeyGen asks or backing off. `send` makes
- * the whole request anew each time. A network failure that is final becomes `unreachable(...)`.
+ * 5xx and connection failures are tried again, waiting as HeyGen asks or backing off. Each attempt
+ * takes a place from the run's limiter, and a 429 slows every request of the run. `send` makes the
+ * whole request anew each time, stopping when the signal it gets aborts. A network failure that is
+ * final becomes `unreachable(...)`.
  */
 export async function sendWithRetries(
 	context: HeyGenContext,
 	what: RequestContext,
-	send: () => Promise<IN8nHttpFullResponse>,
+	send: (signal: AbortSignal) => Promise<IN8nHttpFullResponse>,
 	unreachable: (description: string) => Error,
 ): Promise<SentRequest> {
 	const signal = stopSignal(context, what);
+	const { limiter } = runShared(context);
 	const earlier: string[] = [];
-	for (let attempt = 0; ; attempt++) {
+	const used: RetriesUsed = { failures: 0, rateLimits: 0 };
+	for (;;) {
+		await takePlace(context, what, limiter, signal);
 		let response: IN8nHttpFullResponse;
 		try {
-			response = await send();
+			response = await send(signal);
 		} catch (error) {
-			const failure = networkFailure(error);
-			if (failure.cancelled || signal?.aborted) throw stoppedError(context, what);
-			const retryable = failure.code !== undefined && RETRYABLE_NETWORK_CODES.has(failure.code);
-			if (retryable && attempt < RETRY_POLICY.retries) {
-				earlier.push(failure.code ?? 'failed');
-				await wait(context, backoffMs(attempt), what);
-				continue;
-			}
-			// The code goes in the description: n8n replaces a message that names one with its own text.
-			throw unreachable(
-				withoutUserInfo(
-					`${failure.code ? `${failure.code}: ` : ''}${failure.message}. Request: ${what.target}${
-						retryable ? `, tried ${attempt + 1} times` : ''
-					}.`,
-				),
-			);
-		}
-		const status = response.statusCode;
-		if ((status === 429 || status >= 500) && attempt < RETRY_POLICY.retries) {
-			earlier.push(String(status));
-			await wait(context, backoffMs(attempt, headerValue(response.headers, 'retry-after')), what);
+			limiter.release('abandoned');
+			earlier.push(await afterNetworkFailure(context, what, error, used, unreachable));
 			continue;
 		}
-		return { response, earlier };
+		const status = response.statusCode;
+		const retryAfter = headerValue(response.headers, 'retry-after');
+		const waitMs = backoffMs(status === 429 ? used.rateLimits : used.failures, retryAfter);
+		limiter.release(status === 429 ? { rateLimitedFor: waitMs } : {});
+		const retry = retryFor(status, used);
+		if (!retry) return { response, earlier };
+		earlier.push(String(status));
+		used[retry] += 1;
+		await wait(context, waitMs, what);
 	}
 }

@@ -282,7 +282,7 @@ async function putToStorage(
 ) {
 	const target = new URL(ticket.uploadUrl);
 	const where = `${target.origin}${target.pathname}`;
-	const send = async () =>
+	const send = async (signal: AbortSignal) =>
 		(await this.helpers.httpRequest({
 			method: 'PUT',
 			url: ticket.uploadUrl,
@@ -294,7 +294,7 @@ async function putToStorage(
 			ignoreHttpStatusErrors: true,
 			timeout: STORAGE_PUT_TIMEOUT_MS,
 			disableFollowRedirect: true,
-			abortSignal: this.getExecutionCancelSignal(),
+			abortSignal: signal,
 		})) as IN8nHttpFullResponse;
 	const { response, earlier } = await sendWithRetries(
 		this,

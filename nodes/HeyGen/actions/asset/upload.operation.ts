@@ -15,7 +15,7 @@ import {
 	uploadAsset,
 	uploadContentType,
 } from '../../transport';
-import { showFor } from '../common.descriptions';
+import { requestsAtOnceOption, showFor } from '../common.descriptions';
 import { DEFAULT_BINARY_PROPERTY } from '../constants';
 import { itemParameters, readBinaryPropertyName } from '../parameters';
 
@@ -44,6 +44,7 @@ const properties: INodeProperties[] = [
 				placeholder: 'e.g. intro.mp4',
 				description: "The asset's name in HeyGen. Leave empty for the binary file's own name.",
 			},
+			requestsAtOnceOption,
 		],
 	},
 ];
