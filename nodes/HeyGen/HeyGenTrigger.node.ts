@@ -18,6 +18,7 @@ import {
 	type ListingOptions,
 	listAssets,
 	ownerUsername,
+	serverNowSeconds,
 	walkAssets,
 } from './transport';
 import {
@@ -70,6 +71,12 @@ async function queryOf(context: IPollFunctions, options: ListingOptions): Promis
 	});
 }
 
+interface PollLimits {
+	windowSeconds: number;
+	/** When n8n's time for this poll is up (ms since the epoch). */
+	deadline: number;
+}
+
 /**
  * Reads what one poll needs: from the front (or a backlog's token) until a page reaches back past
  * the window (every asset's time counts, also those a filter in the node drops), or until n8n's
@@ -79,7 +86,7 @@ async function readPoll(
 	context: IPollFunctions,
 	options: ListingOptions,
 	start: PollStart,
-	limits: { windowSeconds: number; deadline: number; nowTs: number },
+	limits: PollLimits,
 ): Promise<PollRead<PolledAsset> & { readDownTo?: number }> {
 	let readDownTo: number | undefined;
 	let newestTs = -Infinity;
@@ -89,9 +96,10 @@ async function readPoll(
 		keepGoing: (_kept, page) => {
 			const times = page.map(asCursorAsset);
 			for (const { ts } of times) newestTs = Math.max(newestTs, ts);
-			readDownTo ??= readDownToOf(start, times, limits.windowSeconds, limits.nowTs);
+			readDownTo ??= readDownToOf(start, times, limits.windowSeconds, serverNowSeconds(context));
 			if (reachedBack(times, readDownTo)) return false;
-			outOfTime = Date.now() >= limits.deadline;
+			// A first activation reads its whole window: what it does not see it could not tell from new.
+			outOfTime = start.kind === 'continue' && Date.now() >= limits.deadline;
 			return !outOfTime;
 		},
 	});
@@ -104,7 +112,7 @@ async function readPollOrFront(
 	context: IPollFunctions,
 	options: ListingOptions,
 	start: PollStart,
-	limits: { windowSeconds: number; deadline: number; nowTs: number },
+	limits: PollLimits,
 ): Promise<{ start: PollStart; read: Awaited<ReturnType<typeof readPoll>> }> {
 	try {
 		return { start, read: await readPoll(context, options, start, limits) };
@@ -115,8 +123,11 @@ async function readPollOrFront(
 		context.logger.debug(
 			'HeyGen refused the saved page token of a backlog; reading from the front',
 		);
+		// Read from the front to where the backlog was, whatever the time: with tokens that expire
+		// between polls, a backlog cut short again would never drain.
 		const front = fromTheFront(start);
-		return { start: front, read: await readPoll(context, options, front, limits) };
+		const unbounded = { ...limits, deadline: Infinity };
+		return { start: front, read: await readPoll(context, options, front, unbounded) };
 	}
 }
 
@@ -181,13 +192,16 @@ export class HeyGenTrigger implements INodeType {
 		const query = await queryOf(this, options);
 		const positionKey = JSON.stringify([this.getWorkflow().id, this.getNode().id, query]);
 		let start = beginPoll(staticData.cursor, query, windowSeconds);
+		// Only where n8n kept nothing at all: a saved position of another query (the user switched the
+		// account or a filter and back) must not bring back a position from before.
 		const unsaved = takeUnsavedPosition(positionKey);
-		if (start.kind === 'baseline' && unsaved) start = beginPoll(unsaved, query, windowSeconds);
+		if (start.kind === 'baseline' && staticData.cursor === undefined && unsaved)
+			start = beginPoll(unsaved, query, windowSeconds);
 		const budget =
 			typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_POLL_BUDGET_MS;
-		const nowTs = Math.floor(Date.now() / 1000);
-		const limits = { windowSeconds, deadline: Date.now() + budget, nowTs };
+		const limits = { windowSeconds, deadline: Date.now() + budget };
 		const polled = await readPollOrFront(this, options, start, limits);
+		const nowTs = serverNowSeconds(this);
 		start = polled.start;
 		const { read } = polled;
 		const { state, emit } = endPoll(start, read, {

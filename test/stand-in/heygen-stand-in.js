@@ -97,6 +97,8 @@ const UPLOAD_TYPES = /** @type {Record<string, string>} */ ({
  * @property {number | undefined} maxInFlight an account limit the client is not told: an API request
  *   arriving while this many are being answered gets 429 (`rate_limit_exceeded`)
  * @property {string | undefined} rateLimitRetryAfter the Retry-After header sent with those 429s (none when undefined)
+ * @property {number} clockOffsetSeconds how far the server's clock is ahead of this machine's (negative: behind):
+ *   its Date header and the upload time of what is uploaded to it
  */
 /**
  * @typedef {object} Busy
@@ -331,7 +333,10 @@ async function startStandIn(options = {}) {
 		busy: options.busy,
 		maxInFlight: options.maxInFlight,
 		rateLimitRetryAfter: options.rateLimitRetryAfter,
+		clockOffsetSeconds: options.clockOffsetSeconds ?? 0,
 	};
+	/** Now on the server's clock (ms). */
+	const clockNow = () => Date.now() + behaviour.clockOffsetSeconds * 1000;
 	/** API requests being answered now, at the most since the last reset, and how many got 429 for maxInFlight. */
 	const apiStats = { inFlight: 0, maxInFlight: 0, rateLimited: 0 };
 	/** What busy mode did, in order: ids uploaded and deleted while clients paged. */
@@ -496,7 +501,7 @@ async function startStandIn(options = {}) {
 			name: file.name,
 			file_type: type,
 			folder_id: '',
-			created_ts: Math.max((account.assets[0]?.created_ts ?? 0) + 1, Math.floor(Date.now() / 1000)),
+			created_ts: Math.max((account.assets[0]?.created_ts ?? 0) + 1, Math.floor(clockNow() / 1000)),
 			url: `/files/${type}/${id}/original.${ext}`,
 			file: {
 				size: file.size,
@@ -936,6 +941,7 @@ async function startStandIn(options = {}) {
 		res.writeHead(status, {
 			'content-type': 'application/json',
 			'content-length': Buffer.byteLength(text),
+			date: new Date(clockNow()).toUTCString(),
 			...headers,
 		});
 		res.end(text);
@@ -1236,6 +1242,10 @@ async function startStandIn(options = {}) {
 		uploads,
 		deleted,
 		busyChanges,
+		/** Now on the server's own clock, Unix seconds (see clockOffsetSeconds). */
+		clockSeconds() {
+			return Math.floor(clockNow() / 1000);
+		},
 		/** Milliseconds since the server started, on the clock of `at` and `abortedAt`. */
 		now() {
 			return Date.now() - startedAt;
@@ -1339,6 +1349,7 @@ async function startStandIn(options = {}) {
 				busy: options.busy,
 				maxInFlight: options.maxInFlight,
 				rateLimitRetryAfter: options.rateLimitRetryAfter,
+				clockOffsetSeconds: options.clockOffsetSeconds ?? 0,
 			});
 			busyPages = 0;
 			busyChanges.added.length = 0;

@@ -12,5 +12,6 @@ export * from './limiter';
 export * from './request';
 export * from './response';
 export * from './retry';
+export * from './serverClock';
 export * from './userInfo';
 export * from './upload';

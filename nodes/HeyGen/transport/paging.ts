@@ -125,9 +125,12 @@ export async function walkPages<T>(
 	let pages = 0;
 	let last: T | undefined;
 	for (;;) {
+		// After a page that sent items again (the list shifted), a page of exactly the missing count
+		// could be all repeats, again and again: ask for full pages from then on.
+		const shifted = counts.duplicates > 0;
 		const page = await fetchPage(
 			token,
-			pageSize(walk.limit, kept.length, walk.keep !== undefined),
+			pageSize(walk.limit, kept.length, walk.keep !== undefined || shifted),
 			kept.length,
 		);
 		pages += 1;

@@ -9,8 +9,9 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL } from './baseUrl';
 import { CREDENTIAL_TYPE, credentialFor, type HeyGenContext } from './context';
-import { parseAnswer } from './response';
+import { headerValue, parseAnswer } from './response';
 import { RETRY_POLICY, sendWithRetries } from './retry';
+import { noteServerDate } from './serverClock';
 import { withoutUserInfo } from './userInfo';
 
 export { DEFAULT_BASE_URL };
@@ -89,5 +90,6 @@ export async function heyGenApiRequest(
 			return new NodeApiError(node, { message } as JsonObject, { message, description, itemIndex });
 		},
 	);
+	noteServerDate(this, headerValue(response.headers, 'date'));
 	return parseAnswer(node, response, { method, endpoint, itemIndex, earlier });
 }

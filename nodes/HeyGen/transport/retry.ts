@@ -84,7 +84,7 @@ const ASCTIME_DATE = new RegExp(
 );
 
 /** The time an HTTP-date names, or undefined when the text is not one (or names no real day). */
-function httpDate(text: string): number | undefined {
+export function httpDate(text: string): number | undefined {
 	if (IMF_FIXDATE.test(text)) {
 		const ms = Date.parse(text);
 		// A day that does not exist (31 Feb) parses into another day: the round trip shows it.

@@ -14,12 +14,6 @@
 /** The look-back window when the user sets none. */
 export const DEFAULT_LOOK_BACK_MINUTES = 60;
 
-/**
- * How far past the poll's own clock an upload time may move the position: HeyGen's clock may run a
- * little ahead of n8n's, but one asset dated in the future must not hide every upload after it.
- */
-export const CLOCK_SKEW_TOLERANCE_SECONDS = 300;
-
 export interface CursorAsset {
 	id: string;
 	/** Upload time, Unix seconds. */
@@ -39,7 +33,7 @@ export interface CursorState {
 	v: 3;
 	/** What the position belongs to (account, API version, owner, file type, folder): see positionQuery. */
 	query: string;
-	/** The newest upload time seen, never past the poll's clock (plus CLOCK_SKEW_TOLERANCE_SECONDS). */
+	/** The newest upload time seen, never past the poll's clock (HeyGen's own, from its Date header). */
 	newestTs: number;
 	/** Ids already emitted or present at the start, by upload time: only those inside the window. */
 	seen: Record<string, number>;
@@ -102,9 +96,13 @@ export function fromTheFront(start: PollStart): PollStart {
 	return start.kind === 'continue' ? { ...start, from: undefined } : start;
 }
 
-/** The newest of some upload times that the poll's clock allows. */
+/**
+ * The newest of some upload times that the poll's clock allows: one asset dated in the future must
+ * not move the position past uploads still to come. The clock is HeyGen's own (the Date header of
+ * its answers), so HeyGen's upload times need no tolerance against it.
+ */
 function clampToClock(newest: number, nowTs: number): number {
-	return Math.min(newest, nowTs + CLOCK_SKEW_TOLERANCE_SECONDS);
+	return Math.min(newest, nowTs);
 }
 
 /** How far back a poll reads: for a fresh position, the window below the newest asset of its first page. */
@@ -151,16 +149,6 @@ function newAssets<T extends CursorAsset>(
 	return once.sort((a, b) => a.ts - b.ts);
 }
 
-/** Where a fresh position's floor goes: its mark, or where it stopped when it ran out of time. */
-function baselineFloor(
-	read: CursorAsset[],
-	readDownTo: number,
-	newestTs: number,
-	complete: boolean,
-) {
-	return complete ? readDownTo : Math.min(...read.map((asset) => asset.ts), newestTs);
-}
-
 /** The new position and the assets to emit after a poll. */
 export function endPoll<T extends CursorAsset>(
 	start: PollStart,
@@ -176,12 +164,12 @@ export function endPoll<T extends CursorAsset>(
 	for (const asset of previous ? emit : read.assets) {
 		if (asset.ts >= readDownTo) seen[asset.id] = asset.ts;
 	}
-	// A fresh position owes nothing older than what it read: it keeps no backlog.
+	// A fresh position keeps no backlog: it owes nothing. The trigger lets it read its whole window;
+	// were it cut short, nothing at or below the oldest second it read could be told from new.
 	const backlog =
 		previous && read.stoppedAt !== undefined ? { token: read.stoppedAt, readDownTo } : undefined;
-	const floorTs =
-		previous?.floorTs ??
-		baselineFloor(read.assets, readDownTo, newestTs, read.stoppedAt === undefined);
+	const oldestRead = Math.min(...read.assets.map((asset) => asset.ts));
+	const floorTs = previous?.floorTs ?? (read.stoppedAt === undefined ? readDownTo : oldestRead + 1);
 	const keepFrom = Math.max(
 		Math.min(newestTs - windowSeconds, backlog?.readDownTo ?? Infinity),
 		floorTs,
