@@ -162,6 +162,7 @@ function webhookWorkflow(options) {
 }
 
 module.exports = {
+	chainWorkflow,
 	heyGenWorkflow,
 	webhookNode,
 	heyGenNode,

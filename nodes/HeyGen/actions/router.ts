@@ -42,10 +42,11 @@ function operationFor(context: IExecuteFunctions, itemIndex: number): Operation 
 /** One item's output: the operation's, or with On Error → Continue its error in place. */
 async function runItem(
 	context: IExecuteFunctions,
+	operation: Operation,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	try {
-		return await operationFor(context, itemIndex).call(context, itemIndex);
+		return await operation.call(context, itemIndex);
 	} catch (error) {
 		// A stopped run stops here, for every item: it is not an item's error.
 		if (isCancellation(error)) throw asNodeError(context.getNode(), error, itemIndex);
@@ -66,11 +67,13 @@ async function runItem(
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const requestsAtOnce = readRequestsAtOnce(itemParameters(this, 0));
+	// Resource and operation take no expressions: the same for every item.
+	const operation = operationFor(this, 0);
 	const { stop } = beginRun(this, requestsAtOnce);
 	const outputs = await mapWithConcurrency(
 		items,
 		requestsAtOnce,
-		async (_item, itemIndex) => await runItem(this, itemIndex),
+		async (_item, itemIndex) => await runItem(this, operation, itemIndex),
 		{ stop, stopReason: (itemIndex) => `item ${itemIndex} failed` },
 	);
 	return [outputs.flat()];

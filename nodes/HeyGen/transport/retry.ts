@@ -2,7 +2,7 @@ import type { IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { type RequestContext, stopSignal, stoppedError, wait } from './cancel';
 import type { HeyGenContext } from './context';
-import type { RequestLimiter } from './limiter';
+import type { LimiterTicket, RequestLimiter } from './limiter';
 import { headerValue } from './response';
 import { runShared } from './run';
 import { withoutUserInfo } from './userInfo';
@@ -143,9 +143,9 @@ async function takePlace(
 	what: RequestContext,
 	limiter: RequestLimiter,
 	signal: AbortSignal,
-) {
+): Promise<LimiterTicket> {
 	try {
-		await limiter.acquire(signal);
+		return await limiter.acquire(signal);
 	} catch {
 		throw stoppedError(context, what);
 	}
@@ -195,19 +195,21 @@ export async function sendWithRetries(
 	const earlier: string[] = [];
 	const used: RetriesUsed = { failures: 0, rateLimits: 0 };
 	for (;;) {
-		await takePlace(context, what, limiter, signal);
+		const ticket = await takePlace(context, what, limiter, signal);
 		let response: IN8nHttpFullResponse;
 		try {
 			response = await send(signal);
 		} catch (error) {
-			limiter.release('abandoned');
+			limiter.release(ticket, 'abandoned');
 			earlier.push(await afterNetworkFailure(context, what, error, used, unreachable));
 			continue;
 		}
 		const status = response.statusCode;
 		const retryAfter = headerValue(response.headers, 'retry-after');
 		const waitMs = backoffMs(status === 429 ? used.rateLimits : used.failures, retryAfter);
-		limiter.release(status === 429 ? { rateLimitedFor: waitMs } : {});
+		// Only a wait HeyGen asks for holds every request back; without one, fewer at once is the answer.
+		const asked = retryAfterMs(retryAfter) === undefined ? undefined : waitMs;
+		limiter.release(ticket, status === 429 ? { rateLimited: { waitMs: asked } } : 'answered');
 		const retry = retryFor(status, used);
 		if (!retry) return { response, earlier };
 		earlier.push(String(status));

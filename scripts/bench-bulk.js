@@ -1,0 +1,288 @@
+// @ts-check
+/**
+ * `npm run bench:bulk`: bulk jobs in one real n8n, against the stand-in with a fixed latency per
+ * request — Delete and Get of N assets (listed by a HeyGen Get Many first) with the HeyGen node
+ * (Requests at Once at its default) against the HTTP Request node (one request per item, all at
+ * once), then the same on an account that answers 429 above K requests in flight, and Upload of
+ * small files. Prints figures and writes docs/benchmarks-bulk.md; asserts nothing (the targets are
+ * printed as met or not).
+ *
+ *   --items 1000  --latency 50  --limit 4 (the account's K)  --uploads 200
+ */
+'use strict';
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const { arg } = require('./lib/args');
+const { ensureRuntime } = require('./n8n-runtime');
+const {
+	PROJECT_ROOT,
+	createN8n,
+	executeWorkflow,
+	importCredentials,
+	importWorkflows,
+	nodeItems,
+	runError,
+} = require('./lib/n8n');
+const { chainWorkflow, heyGenNode, readFilesNode } = require('./lib/workflows');
+const { startStandIn } = require('../test/stand-in/heygen-stand-in');
+/** Requests at Once and its default, as the built node has them. */
+const { REQUESTS_AT_ONCE } = require(
+	path.join(PROJECT_ROOT, 'dist', 'nodes', 'HeyGen', 'transport', 'run.js'),
+);
+
+const HEYGEN = { id: 'benchHeyGenCred1', name: 'HeyGen' };
+const HEADER = { id: 'benchHeaderCred1', name: 'HeyGen header' };
+const START = {
+	id: 'start',
+	name: 'Start',
+	type: 'n8n-nodes-base.manualTrigger',
+	typeVersion: 1,
+	parameters: {},
+};
+/** The assets to act on: every one, listed by the HeyGen node (its time is not counted). */
+const LIST = heyGenNode('List', { operation: 'getAll', returnAll: true, apiVersion: 'v3' }, HEYGEN);
+
+/** @param {string} baseUrl @param {'DELETE' | 'GET'} method */
+function httpNode(baseUrl, method) {
+	return {
+		id: 'op',
+		name: 'Op',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		parameters: {
+			method,
+			url: `=${baseUrl}/v3/assets/{{ $json.id }}`,
+			authentication: 'genericCredentialType',
+			genericAuthType: 'httpHeaderAuth',
+			options: {},
+		},
+		credentials: { httpHeaderAuth: HEADER },
+	};
+}
+
+/** @param {'delete' | 'get'} operation */
+function heyGenOp(operation) {
+	const assetId = { __rl: true, mode: 'id', value: '={{ $json.id }}' };
+	return { ...heyGenNode('Op', { operation, assetId }, HEYGEN), id: 'op' };
+}
+
+/** @param {string} baseUrl @param {string} files */
+function workflows(baseUrl, files) {
+	const settings = { saveDataSuccessExecution: 'none' };
+	const chain = (/** @type {string} */ id, /** @type {any[]} */ nodes) => ({
+		...chainWorkflow(id, nodes),
+		settings: { executionOrder: 'v1', ...settings },
+	});
+	return [
+		chain('bulkDeleteHeyGen', [START, LIST, heyGenOp('delete')]),
+		chain('bulkDeleteHttp01', [START, LIST, httpNode(baseUrl, 'DELETE')]),
+		chain('bulkGetHeyGen001', [START, LIST, heyGenOp('get')]),
+		chain('bulkGetHttp00001', [START, LIST, httpNode(baseUrl, 'GET')]),
+		chain('bulkUploadHeyGen', [
+			START,
+			{ ...readFilesNode('Read', path.join(files, '*.png')), id: 'read' },
+			{ ...heyGenNode('Op', { operation: 'upload' }, HEYGEN), id: 'op' },
+		]),
+	];
+}
+
+/** @param {any} run @param {string} node */
+const nodeTime = (run, node) => run?.data?.resultData?.runData?.[node]?.[0]?.executionTime ?? NaN;
+
+/**
+ * One execution of a job.
+ * @param {any} n8n @param {Awaited<ReturnType<typeof startStandIn>>} standIn
+ * @param {{ job: string, variant: string, id: string, items: number, account: string, floorMs: number }} spec
+ */
+async function runJob(n8n, standIn, spec) {
+	standIn.reset();
+	standIn.reseed({ assets: spec.job === 'Upload' ? 1 : spec.items, folders: 0, seed: 3 });
+	if (spec.account !== 'unlimited') standIn.set({ maxInFlight: Number(spec.account) });
+	const result = await executeWorkflow(n8n, spec.id, { timeoutMs: 20 * 60_000 });
+	standIn.set({ maxInFlight: undefined });
+	const done = nodeItems(result.run, 'Op').filter((item) => !item.error).length;
+	const row = {
+		...spec,
+		status: result.run?.status ?? 'no run',
+		done,
+		failed: spec.items - done,
+		error: runError(result.run)?.message,
+		ms: nodeTime(result.run, 'Op'),
+		maxInFlight: standIn.apiStats.maxInFlight,
+		rateLimited: standIn.apiStats.rateLimited,
+	};
+	console.log(
+		`${row.job.padEnd(6)} ${row.variant.padEnd(22)} account ${String(row.account).padEnd(9)} ${row.status.padEnd(7)} done ${String(done).padStart(5)}/${row.items}  ${Number.isNaN(row.ms) ? '   —' : row.ms.toFixed(0).padStart(6)} ms  floor ${row.floorMs} ms  in flight ≤ ${row.maxInFlight}, 429s ${row.rateLimited}${row.error ? `  (${row.error})` : ''}`,
+	);
+	return row;
+}
+
+/** Small PNG files to upload, each different. @param {number} count */
+function writeUploads(count) {
+	const files = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-bench-bulk-'));
+	for (let i = 0; i < count; i++) {
+		const bytes = Buffer.concat([
+			Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+			Buffer.alloc(1000 + i, i % 251),
+		]);
+		fs.writeFileSync(path.join(files, `file-${String(i).padStart(4, '0')}.png`), bytes);
+	}
+	return files;
+}
+
+/** @param {Array<Record<string, any>>} rows @param {{ items: number, latencyMs: number, limit: number, uploads: number }} o */
+function targetsOf(rows, o) {
+	const find = (/** @type {string} */ job, /** @type {string} */ variant, account = 'unlimited') =>
+		rows.find((r) => r.job === job && r.variant.startsWith(variant) && r.account === account);
+	/** @type {Array<[string, boolean]>} */
+	const targets = [];
+	const c = REQUESTS_AT_ONCE.default;
+	for (const job of ['Delete', 'Get']) {
+		const node = find(job, 'HeyGen');
+		const http = find(job, 'HTTP');
+		const limited = find(job, 'HeyGen', String(o.limit));
+		if (!node || !http || !limited) continue;
+		const ideal = (o.items * o.latencyMs) / c;
+		targets.push([
+			`${job} ${o.items}: within 1.5 × N × latency ÷ ${c} (${node.ms.toFixed(0)} ≤ ${(1.5 * ideal).toFixed(0)} ms)`,
+			node.failed === 0 && node.ms <= 1.5 * ideal,
+		]);
+		targets.push([
+			`${job} ${o.items}: at most 3 × the HTTP Request node's time (${node.ms.toFixed(0)} ≤ 3 × ${http.ms.toFixed(0)} ms)`,
+			node.ms <= 3 * http.ms,
+		]);
+		const idealLimited = (o.items * o.latencyMs) / o.limit;
+		targets.push([
+			`${job} ${o.items}, account limited to ${o.limit} at once: 0 failed items (${limited.failed}), within 1.5 × N × latency ÷ ${o.limit} (${limited.ms.toFixed(0)} ≤ ${(1.5 * idealLimited).toFixed(0)} ms)`,
+			limited.failed === 0 && limited.ms <= 1.5 * idealLimited,
+		]);
+	}
+	const upload = find('Upload', 'HeyGen');
+	if (upload) {
+		const ideal = (o.uploads * o.latencyMs * 1) / c;
+		targets.push([
+			`Upload ${o.uploads} small files (one request each): within 1.5 × N × latency ÷ ${c} (${upload.ms.toFixed(0)} ≤ ${(1.5 * ideal).toFixed(0)} ms)`,
+			upload.failed === 0 && upload.ms <= 1.5 * ideal,
+		]);
+	}
+	return targets;
+}
+
+/** @param {Array<Record<string, any>>} rows @param {Array<[string, boolean]>} targets @param {any} o @param {{ n8nVersion: string, nodeVersion: string }} runtime */
+function writeDoc(rows, targets, o, runtime) {
+	const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB`;
+	const lines = [
+		'# Bulk jobs',
+		'',
+		`Written by \`npm run bench:bulk\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine}. n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion}.`,
+		`Stand-in on loopback, ${o.latencyMs} ms latency per request; one execution per row; time is the acting node's own execution time in n8n's run data (the Get Many that lists the assets first is not counted). The HeyGen node runs with Requests at Once at its default, ${REQUESTS_AT_ONCE.default}; the HTTP Request node (4.2, no batching) sends one request per item, all at once. "Limited" accounts answer 429 to an API request that arrives while ${o.limit} are being answered.`,
+		'',
+		'| Job | Variant | Account | Status | Done | Failed | Time (ms) | Floor (ms) | Most in flight | 429s |',
+		'| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+		...rows.map(
+			(r) =>
+				`| ${r.job} ${r.items} | ${r.variant} | ${r.account === 'unlimited' ? 'unlimited' : `limited to ${r.account}`} | ${r.status} | ${r.done} | ${r.failed} | ${Number.isNaN(r.ms) ? '—' : r.ms.toFixed(0)} | ${r.floorMs} | ${r.maxInFlight} | ${r.rateLimited} |`,
+		),
+		'',
+		'Floor: N × latency ÷ the requests at once it may have (the HeyGen node: Requests at Once, or the account limit).',
+		'',
+		'| Target | Result |',
+		'| --- | --- |',
+		...targets.map(([what, met]) => `| ${what} | ${met ? 'met' : '**not met**'} |`),
+		'',
+	];
+	fs.writeFileSync(path.join(PROJECT_ROOT, 'docs', 'benchmarks-bulk.md'), lines.join('\n'));
+}
+
+async function main() {
+	const o = {
+		items: Number(arg('items', '1000')),
+		latencyMs: Number(arg('latency', '50')),
+		limit: Number(arg('limit', '4')),
+		uploads: Number(arg('uploads', '200')),
+	};
+	const runtime = await ensureRuntime();
+	const standIn = await startStandIn({ assets: 1, folders: 0, latencyMs: o.latencyMs });
+	const files = writeUploads(o.uploads);
+	const n8n = await createN8n({ runtime, env: { N8N_RESTRICT_FILE_ACCESS_TO: files } });
+	const rows = [];
+	try {
+		await importCredentials(n8n, [
+			{ ...HEYGEN, type: 'heyGenApi', data: { apiKey: standIn.apiKey, baseUrl: standIn.url } },
+			{ ...HEADER, type: 'httpHeaderAuth', data: { name: 'x-api-key', value: standIn.apiKey } },
+		]);
+		await importWorkflows(n8n, workflows(standIn.url, files));
+		const c = REQUESTS_AT_ONCE.default;
+		const floor = (/** @type {number} */ n, /** @type {number} */ at) =>
+			Math.round((n * o.latencyMs) / at);
+		for (const [job, heyGenId, httpId] of [
+			['Delete', 'bulkDeleteHeyGen', 'bulkDeleteHttp01'],
+			['Get', 'bulkGetHeyGen001', 'bulkGetHttp00001'],
+		]) {
+			const base = { job, items: o.items };
+			rows.push(
+				await runJob(n8n, standIn, {
+					...base,
+					variant: `HeyGen node`,
+					id: heyGenId,
+					account: 'unlimited',
+					floorMs: floor(o.items, c),
+				}),
+			);
+			rows.push(
+				await runJob(n8n, standIn, {
+					...base,
+					variant: 'HTTP Request node',
+					id: httpId,
+					account: 'unlimited',
+					floorMs: o.latencyMs,
+				}),
+			);
+			rows.push(
+				await runJob(n8n, standIn, {
+					...base,
+					variant: 'HeyGen node',
+					id: heyGenId,
+					account: String(o.limit),
+					floorMs: floor(o.items, o.limit),
+				}),
+			);
+			rows.push(
+				await runJob(n8n, standIn, {
+					...base,
+					variant: 'HTTP Request node',
+					id: httpId,
+					account: String(o.limit),
+					floorMs: floor(o.items, o.limit),
+				}),
+			);
+		}
+		rows.push(
+			await runJob(n8n, standIn, {
+				job: 'Upload',
+				items: o.uploads,
+				variant: 'HeyGen node',
+				id: 'bulkUploadHeyGen',
+				account: 'unlimited',
+				floorMs: floor(o.uploads, c),
+			}),
+		);
+	} finally {
+		await standIn.close();
+		fs.rmSync(n8n.userFolder, { recursive: true, force: true });
+		fs.rmSync(files, { recursive: true, force: true });
+	}
+	const targets = targetsOf(rows, o);
+	console.log('\nTargets:');
+	for (const [what, met] of targets) console.log(`  ${met ? 'met    ' : 'NOT met'}  ${what}`);
+	writeDoc(rows, targets, o, runtime);
+	console.log('\nWrote docs/benchmarks-bulk.md');
+}
+
+main().catch((error) => {
+	console.error(`[bench:bulk] ${error.message}`);
+	process.exit(1);
+});
