@@ -36,6 +36,24 @@ const UPLOAD_TYPES = /** @type {Record<string, string>} */ ({
 	'application/x-subrip': 'document',
 });
 
+/** The upload behaviours' defaults: HeyGen's contract at its plainest (no lag, nothing processing). */
+const UPLOAD_BEHAVIOUR = {
+	storageLag: 0,
+	writeMs: 0,
+	processingPolls: 0,
+	processingFails: false,
+	signedSizeHeader: false,
+};
+
+/** The upload behaviours a start option sets. @param {Record<string, unknown>} options */
+function pickUploadBehaviour(options) {
+	return Object.fromEntries(
+		Object.keys(UPLOAD_BEHAVIOUR)
+			.filter((name) => options[name] !== undefined)
+			.map((name) => [name, options[name]]),
+	);
+}
+
 /** @typedef {'image' | 'audio' | 'video'} FileType */
 /**
  * @typedef {object} Asset
@@ -94,6 +112,14 @@ const UPLOAD_TYPES = /** @type {Record<string, string>} */ ({
  * @property {boolean} totalAsString `total` as a string, as HeyGen's schema says, instead of a number
  * @property {boolean} tokenLoop every page answers with the same token, forever
  * @property {Busy | undefined} busy an account where uploads keep landing while a client pages
+ * @property {number} storageLag complete answers 409 conflict "Uploaded object not found yet" this
+ *   many times after the PUT, as HeyGen's eventually consistent storage does for a moment
+ * @property {number} writeMs an upload, direct-upload or complete request takes this long after it
+ *   arrives; a request with its Idempotency-Key meanwhile gets 409 request_in_progress
+ * @property {number} processingPolls a new asset is `processing` for this many status reads, then `completed`
+ * @property {boolean} processingFails such an asset ends `failed` instead
+ * @property {boolean} signedSizeHeader upload_headers carries an extra signed header the PUT must send;
+ *   by default upload_headers is {} and the PUT is signed for its Content-Type only (HeyGen's contract)
  */
 /**
  * @typedef {object} Busy
@@ -321,6 +347,8 @@ async function startStandIn(options = {}) {
 		totalAsString: options.totalAsString ?? false,
 		tokenLoop: options.tokenLoop ?? false,
 		busy: options.busy,
+		...UPLOAD_BEHAVIOUR,
+		...pickUploadBehaviour(options),
 	};
 	/** What busy mode did, in order: ids uploaded and deleted while clients paged. */
 	const busyChanges = {
@@ -349,9 +377,14 @@ async function startStandIn(options = {}) {
 	const deleted = [];
 	/** @type {Map<string, { status: number, body: unknown }>} answers by path and Idempotency-Key */
 	const idempotent = new Map();
+	/** Path and Idempotency-Key of the writes still being carried out. @type {Set<string>} */
+	const inProgress = new Set();
+	/** Status reads left before an asset is done processing, by asset id. @type {Map<string, number>} */
+	const processing = new Map();
 	/**
 	 * @type {Map<string, { filename: string, contentType: string, size: number, checksum?: string, signature: string,
-	 *   expiresAt: number, received?: { sha256: string, bytes?: Buffer, idempotencyKey?: string }, asset?: Asset }>}
+	 *   expiresAt: number, received?: { sha256: string, bytes?: Buffer, idempotencyKey?: string }, asset?: Asset,
+	 *   lagLeft: number }>}
 	 */
 	const directUploads = new Map();
 	/** The file host's origin: the same server under another name, as HeyGen's files are not on its API host. */
@@ -494,7 +527,30 @@ async function startStandIn(options = {}) {
 			},
 		};
 		account.assets.unshift(asset);
+		if (behaviour.processingPolls > 0) processing.set(id, behaviour.processingPolls);
 		return asset;
+	}
+
+	/** An asset's processing status, as GET /v3/assets/statuses gives it. @param {string} id */
+	function assetStatus(id) {
+		if (!account.assets.some((asset) => asset.id === id)) return 'not_found';
+		const left = processing.get(id);
+		if (left === undefined) return behaviour.processingFails ? 'failed' : 'completed';
+		return left > 0 ? 'processing' : behaviour.processingFails ? 'failed' : 'completed';
+	}
+
+	/** GET /v3/assets/statuses?asset_ids=a,b: each asset's status; a read counts down its processing. @param {Record<string, string>} query */
+	function assetStatuses(query) {
+		const ids = (query.asset_ids ?? '').split(',').filter((id) => id !== '');
+		if (ids.length === 0)
+			throw new HttpError(400, v3Error('validation_error', 'asset_ids is required', 'asset_ids'));
+		const statuses = ids.map((id) => {
+			const status = assetStatus(id);
+			const left = processing.get(id);
+			if (left !== undefined && left > 0) processing.set(id, left - 1);
+			return { asset_id: id, status };
+		});
+		return { data: { assets: statuses } };
 	}
 
 	/** @param {Asset} asset */
@@ -503,6 +559,7 @@ async function startStandIn(options = {}) {
 		url: present(asset).url,
 		mime_type: asset.file?.contentType,
 		size_bytes: asset.file?.size,
+		status: processing.has(asset.id) ? 'processing' : 'completed',
 	});
 
 	/** @param {http.IncomingMessage} req @param {string} name */
@@ -531,7 +588,7 @@ async function startStandIn(options = {}) {
 		if (!boundary)
 			throw new HttpError(
 				400,
-				v3Error('invalid_request', 'Expected multipart/form-data with a boundary'),
+				v3Error('validation_error', 'Expected multipart/form-data with a boundary'),
 			);
 		const declared = Number(header(req, 'content-length') ?? NaN);
 		const limit = options.multipartMaxBytes ?? MULTIPART_MAX_BYTES;
@@ -565,7 +622,7 @@ async function startStandIn(options = {}) {
 					current = '';
 				},
 			}).catch((error) => {
-				throw new HttpError(400, v3Error('invalid_request', String(error.message)));
+				throw new HttpError(400, v3Error('validation_error', String(error.message)));
 			});
 		} else {
 			for await (const _chunk of req);
@@ -574,20 +631,20 @@ async function startStandIn(options = {}) {
 			throw new HttpError(
 				413,
 				v3Error(
-					'file_too_large',
+					'payload_too_large',
 					`The file is larger than ${limit} bytes; use a direct upload`,
 					'file',
 				),
 			);
 		if (!file)
-			throw new HttpError(400, v3Error('invalid_parameter', 'The form has no file field', 'file'));
+			throw new HttpError(400, v3Error('validation_error', 'The form has no file field', 'file'));
 		if (file.size === 0)
-			throw new HttpError(400, v3Error('invalid_parameter', 'The file is empty', 'file'));
+			throw new HttpError(400, v3Error('validation_error', 'The file is empty', 'file'));
 		if (!UPLOAD_TYPES[file.contentType])
 			throw new HttpError(
 				400,
 				v3Error(
-					'unsupported_file_type',
+					'validation_error',
 					`Files of type ${file.contentType} are not supported`,
 					'file',
 				),
@@ -622,12 +679,12 @@ async function startStandIn(options = {}) {
 			checksum_sha256: checksum,
 		} = body;
 		if (typeof filename !== 'string' || filename === '')
-			throw new HttpError(400, v3Error('invalid_parameter', 'filename is required', 'filename'));
+			throw new HttpError(400, v3Error('validation_error', 'filename is required', 'filename'));
 		if (typeof contentType !== 'string' || !UPLOAD_TYPES[contentType])
 			throw new HttpError(
 				400,
 				v3Error(
-					'unsupported_file_type',
+					'validation_error',
 					`content_type ${String(contentType)} is not supported`,
 					'content_type',
 				),
@@ -635,18 +692,18 @@ async function startStandIn(options = {}) {
 		if (!Number.isInteger(size) || size < 1)
 			throw new HttpError(
 				400,
-				v3Error('invalid_parameter', 'size_bytes must be a positive integer', 'size_bytes'),
+				v3Error('validation_error', 'size_bytes must be a positive integer', 'size_bytes'),
 			);
 		const maxBytes = options.maxDirectUploadBytes ?? DIRECT_UPLOAD_MAX_BYTES;
 		if (size > maxBytes)
 			throw new HttpError(
 				413,
-				v3Error('file_too_large', `size_bytes is over the limit of ${maxBytes}`, 'size_bytes'),
+				v3Error('payload_too_large', `size_bytes is over the limit of ${maxBytes}`, 'size_bytes'),
 			);
 		if (checksum !== undefined && !/^[0-9a-f]{64}$/.test(String(checksum)))
 			throw new HttpError(
 				400,
-				v3Error('invalid_parameter', 'checksum_sha256 must be 64 hex digits', 'checksum_sha256'),
+				v3Error('validation_error', 'checksum_sha256 must be 64 hex digits', 'checksum_sha256'),
 			);
 		const assetId = crypto.randomBytes(16).toString('hex');
 		const ttlMs = options.uploadUrlTtlMs ?? UPLOAD_URL_TTL_SECONDS * 1000;
@@ -660,11 +717,13 @@ async function startStandIn(options = {}) {
 			expiresAt: Date.now() + ttlMs,
 			received: undefined,
 			asset: undefined,
+			lagLeft: behaviour.storageLag,
 		});
 		return {
 			asset_id: assetId,
 			upload_url: `${fileOrigin()}/uploads/${assetId}?expires=${Math.floor((Date.now() + ttlMs) / 1000)}&signature=${signature}`,
-			upload_headers: { 'content-type': contentType, 'x-stand-in-signed-size': String(size) },
+			// HeyGen's upload_headers may be {}: the URL is signed for the Content-Type, which the client sets.
+			upload_headers: behaviour.signedSizeHeader ? { 'x-stand-in-signed-size': String(size) } : {},
 			expires_in_seconds: Math.round(ttlMs / 1000),
 			max_bytes: size,
 			status: 'pending_upload',
@@ -704,7 +763,7 @@ async function startStandIn(options = {}) {
 			return storageError(403, 'AccessDenied', 'Request has expired');
 		if (
 			header(req, 'content-type') !== ticket.contentType ||
-			header(req, 'x-stand-in-signed-size') !== String(ticket.size)
+			(behaviour.signedSizeHeader && header(req, 'x-stand-in-signed-size') !== String(ticket.size))
 		) {
 			return storageError(
 				403,
@@ -751,13 +810,17 @@ async function startStandIn(options = {}) {
 			if (!ticket.received)
 				throw new HttpError(
 					409,
-					v3Error('upload_incomplete', 'The file has not been uploaded to upload_url'),
+					v3Error('conflict', 'The file has not been uploaded to upload_url'),
 				);
+			if (ticket.lagLeft > 0) {
+				ticket.lagLeft -= 1;
+				throw new HttpError(409, v3Error('conflict', 'Uploaded object not found yet'));
+			}
 			if (body.checksum_sha256 !== undefined && body.checksum_sha256 !== ticket.received.sha256) {
 				throw new HttpError(
 					400,
 					v3Error(
-						'checksum_mismatch',
+						'validation_error',
 						'checksum_sha256 does not match the uploaded file',
 						'checksum_sha256',
 					),
@@ -784,7 +847,7 @@ async function startStandIn(options = {}) {
 				idempotencyKey: header(req, 'idempotency-key'),
 			});
 		}
-		return { ...uploadedAnswer(ticket.asset), status: 'completed' };
+		return uploadedAnswer(ticket.asset);
 	}
 
 	/**
@@ -807,6 +870,29 @@ async function startStandIn(options = {}) {
 			for await (const _chunk of req);
 			return replay;
 		}
+		if (replayKey !== undefined && inProgress.has(replayKey)) {
+			for await (const _chunk of req);
+			return {
+				status: 409,
+				body: v3Error('request_in_progress', 'A request with this Idempotency-Key is in progress'),
+			};
+		}
+		if (replayKey !== undefined) inProgress.add(replayKey);
+		try {
+			if (behaviour.writeMs > 0 && req.method === 'POST')
+				await new Promise((resolve) => setTimeout(resolve, behaviour.writeMs).unref());
+			return await carryOutWrite(req, path, one, replayKey);
+		} finally {
+			if (replayKey !== undefined) inProgress.delete(replayKey);
+		}
+	}
+
+	/**
+	 * One write, carried out, its answer kept under its Idempotency-Key.
+	 * @param {http.IncomingMessage} req @param {string} path @param {RegExpExecArray | null} one
+	 * @param {string | undefined} replayKey
+	 */
+	async function carryOutWrite(req, path, one, replayKey) {
 		/** @type {{ status: number, body: unknown }} */
 		let answer;
 		try {
@@ -1088,6 +1174,7 @@ async function startStandIn(options = {}) {
 			if (path === '/v1/asset/list') return sendJson(res, 200, listAssets(query));
 			if (path === '/v1/folders') return sendJson(res, 200, listFolders(query));
 			if (path === '/v3/assets') return sendJson(res, 200, listAssetsV3(query));
+			if (path === '/v3/assets/statuses') return sendJson(res, 200, assetStatuses(query));
 			const one = /^\/v3\/assets\/([^/]+)$/.exec(path);
 			if (one) return sendJson(res, 200, { data: v3Asset(findAsset(decodeURIComponent(one[1]))) });
 			if (path === '/v3/users/me') {
@@ -1097,7 +1184,7 @@ async function startStandIn(options = {}) {
 						email: `${username}@example.com`,
 						first_name: 'Stand',
 						last_name: 'In',
-						billing_type: 'api',
+						billing_type: 'usage_based',
 					},
 				});
 			}
@@ -1294,6 +1381,7 @@ async function startStandIn(options = {}) {
 			uploads.length = 0;
 			deleted.length = 0;
 			idempotent.clear();
+			processing.clear();
 			countByPath.clear();
 			fileStats.maxInFlight = fileStats.inFlight;
 			Object.assign(behaviour, {
@@ -1302,8 +1390,11 @@ async function startStandIn(options = {}) {
 				totalAsString: options.totalAsString ?? false,
 				tokenLoop: options.tokenLoop ?? false,
 				busy: options.busy,
+				...UPLOAD_BEHAVIOUR,
+				...pickUploadBehaviour(options),
 			});
 			busyPages = 0;
+			inProgress.clear();
 			busyChanges.added.length = 0;
 			busyChanges.removed.length = 0;
 		},
