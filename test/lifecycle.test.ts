@@ -258,6 +258,7 @@ describe('Asset → Upload', () => {
 				url: expect.stringContaining('/files/image/'),
 				mime_type: 'image/png',
 				size_bytes: png.length,
+				status: 'completed',
 			},
 			{
 				id: standIn.uploads[1].assetId,
@@ -265,6 +266,7 @@ describe('Asset → Upload', () => {
 				url: expect.stringContaining('/files/audio/'),
 				mime_type: 'audio/mpeg',
 				size_bytes: mp3.length,
+				status: 'completed',
 			},
 		]);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);

@@ -247,8 +247,12 @@ function readTicket(
 			itemIndex,
 		);
 	}
+	// Lower-cased, so that a Content-Type among them replaces the node's own instead of doubling it.
 	const uploadHeaders = Object.fromEntries(
-		Object.entries(headers as IDataObject).map(([key, value]) => [key, String(value)]),
+		Object.entries(headers as IDataObject).map(([key, value]) => [
+			key.toLowerCase(),
+			String(value),
+		]),
 	);
 	return {
 		assetId: data.asset_id as string,
@@ -273,6 +277,27 @@ function storageError(
 	});
 }
 
+/** Headers no storage PUT carries, whatever upload_headers holds: the API key stays with the API. */
+const NEVER_TO_STORAGE = new Set(['x-api-key', 'authorization', 'cookie']);
+
+/**
+ * The storage PUT's headers as HeyGen's own client sends them: Content-Type is the declared type (the
+ * URL is signed for it, and upload_headers may be {}), then upload_headers on top; never the API key.
+ */
+export function storageHeaders(
+	ticket: Pick<DirectUploadTicket, 'uploadHeaders'>,
+	file: Pick<UploadFile, 'contentType' | 'size'>,
+): Record<string, string> {
+	const signed = Object.entries(ticket.uploadHeaders).filter(
+		([name]) => !NEVER_TO_STORAGE.has(name),
+	);
+	return {
+		'content-type': file.contentType,
+		...Object.fromEntries(signed),
+		'content-length': String(file.size),
+	};
+}
+
 /** PUT the file to the presigned storage URL: no API key goes there, only HeyGen's upload headers. */
 async function putToStorage(
 	this: IExecuteFunctions,
@@ -286,7 +311,7 @@ async function putToStorage(
 		(await this.helpers.httpRequest({
 			method: 'PUT',
 			url: ticket.uploadUrl,
-			headers: { ...ticket.uploadHeaders, 'content-length': String(file.size) },
+			headers: storageHeaders(ticket, file),
 			body: await fileBody(file),
 			encoding: 'text',
 			json: false,
