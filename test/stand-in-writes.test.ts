@@ -178,12 +178,17 @@ describe('direct upload', () => {
 	it('upload_headers is {} and the URL is signed for the Content-Type: a PUT without it, or with another, is refused (403)', async () => {
 		const ticket = await create();
 		expect(ticket.upload_headers).toEqual({});
-		for (const headers of [{}, { 'content-type': 'application/octet-stream' }]) {
+		for (const headers of [{}, { 'content-type': 'application/octet-stream' }] as Array<
+			Record<string, string>
+		>) {
 			const refused = await call('PUT', ticket.upload_url, { headers, body: content });
 			expect(refused.status).toBe(403);
 			expect(refused.text).toMatch(/SignatureDoesNotMatch/);
 		}
-		const put = await call('PUT', ticket.upload_url, { headers: putHeaders(ticket), body: content });
+		const put = await call('PUT', ticket.upload_url, {
+			headers: putHeaders(ticket),
+			body: content,
+		});
 		expect(put.status).toBe(200);
 	});
 

@@ -643,11 +643,7 @@ async function startStandIn(options = {}) {
 		if (!UPLOAD_TYPES[file.contentType])
 			throw new HttpError(
 				400,
-				v3Error(
-					'validation_error',
-					`Files of type ${file.contentType} are not supported`,
-					'file',
-				),
+				v3Error('validation_error', `Files of type ${file.contentType} are not supported`, 'file'),
 			);
 		const sha256 = file.hash.digest('hex');
 		const asset = createAsset({
@@ -879,20 +875,23 @@ async function startStandIn(options = {}) {
 		}
 		if (replayKey !== undefined) inProgress.add(replayKey);
 		try {
+			const answer = await carryOutWrite(req, path, one);
+			// HeyGen has the whole request by now: a client that leaves meanwhile does not stop it.
 			if (behaviour.writeMs > 0 && req.method === 'POST')
 				await new Promise((resolve) => setTimeout(resolve, behaviour.writeMs).unref());
-			return await carryOutWrite(req, path, one, replayKey);
+			if (replayKey !== undefined && answer.status < 400) idempotent.set(replayKey, answer);
+			return answer;
 		} finally {
 			if (replayKey !== undefined) inProgress.delete(replayKey);
 		}
 	}
 
 	/**
-	 * One write, carried out, its answer kept under its Idempotency-Key.
+	 * One write, carried out.
 	 * @param {http.IncomingMessage} req @param {string} path @param {RegExpExecArray | null} one
-	 * @param {string | undefined} replayKey
+	 * @returns {Promise<{ status: number, body: unknown }>}
 	 */
-	async function carryOutWrite(req, path, one, replayKey) {
+	async function carryOutWrite(req, path, one) {
 		/** @type {{ status: number, body: unknown }} */
 		let answer;
 		try {
@@ -921,7 +920,6 @@ async function startStandIn(options = {}) {
 			for await (const _chunk of req);
 			return { status: error.status, body: error.body };
 		}
-		if (replayKey !== undefined) idempotent.set(replayKey, answer);
 		return answer;
 	}
 

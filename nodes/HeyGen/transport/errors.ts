@@ -41,6 +41,8 @@ export interface HeyGenErrorDetails {
 	location?: string;
 	/** What the attempts before this answer got (statuses or network codes), oldest first. */
 	earlierAttempts?: string[];
+	/** How long 409s were waited out before this answer (waitOutConflicts). */
+	waitedMs?: number;
 	itemIndex?: number;
 }
 
@@ -114,9 +116,12 @@ function describeStatus({ status, method = 'GET', endpoint, body, location }: He
 export function heyGenStatusError(node: INode, details: HeyGenErrorDetails): NodeApiError {
 	const { message, description: described } = describeStatus(details);
 	const earlier = details.earlierAttempts ?? [];
-	const description = earlier.length
+	const tried = earlier.length
 		? `${described} Earlier attempts of this request got: ${earlier.join(', ')}.`
 		: described;
+	const description = details.waitedMs
+		? `${tried} Waited ${details.waitedMs / 1000} s in all for HeyGen to finish before giving up.`
+		: tried;
 	const error = new NodeApiError(
 		node,
 		{ message, httpCode: String(details.status) } as JsonObject,

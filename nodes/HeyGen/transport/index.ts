@@ -1,5 +1,6 @@
 export * from './assets';
 export * from './cancel';
+export * from './conflict';
 export * from './context';
 export * from './download';
 export * from './errors';

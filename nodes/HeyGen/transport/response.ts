@@ -3,7 +3,10 @@ import type { IDataObject, IN8nHttpFullResponse, INode } from 'n8n-workflow';
 import { heyGenContractError, heyGenErrorMessage, heyGenStatusError } from './errors';
 import { type HttpMethod, requestLabel } from './request';
 
-function parseJson(body: unknown): { ok: true; value: unknown } | { ok: false; text: string } {
+/** A body as JSON, or the text it is when it is not JSON. */
+export function parseJson(
+	body: unknown,
+): { ok: true; value: unknown } | { ok: false; text: string } {
 	if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) {
 		return { ok: true, value: body };
 	}
@@ -31,7 +34,13 @@ function snippet(text: string): string {
 export function parseAnswer(
 	node: INode,
 	response: IN8nHttpFullResponse,
-	request: { method: HttpMethod; endpoint: string; itemIndex?: number; earlier: string[] },
+	request: {
+		method: HttpMethod;
+		endpoint: string;
+		itemIndex?: number;
+		earlier: string[];
+		waitedMs?: number;
+	},
 ): IDataObject {
 	const { endpoint, itemIndex } = request;
 	const label = requestLabel(request);
@@ -46,6 +55,7 @@ export function parseAnswer(
 			body: parsed.ok ? parsed.value : undefined,
 			location: typeof location === 'string' ? location : undefined,
 			earlierAttempts: request.earlier,
+			waitedMs: request.waitedMs,
 			itemIndex,
 		});
 	}

@@ -391,6 +391,8 @@ async function directUpload(
 		method: 'POST' as const,
 		endpoint: `/v3/assets/${encodeURIComponent(ticket.assetId)}/complete`,
 		headers: jsonHeaders,
+		// Right after the PUT the storage may not show the object yet (HeyGen's client retries too).
+		conflicts: ['notFoundYet', 'inProgress'] as const,
 		body: json({ checksum_sha256: checksum }),
 		itemIndex,
 	};

@@ -1,0 +1,117 @@
+/**
+ * The upload's fault matrix: Asset → Upload against a stand-in that speaks HeyGen's upload
+ * protocol as its own client does (409s while the storage catches up or the same key still runs,
+ * files that share a name and size). Waits are shortened here (RETRY_POLICY, CONFLICT_POLICY).
+ */
+import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { CONFLICT_POLICY, MULTIPART_MAX_BYTES, RETRY_POLICY } from '../nodes/HeyGen/transport';
+import { runHeyGenNode } from './helpers/n8n-harness';
+import { startStandIn } from './stand-in/heygen-stand-in';
+
+type StandIn = Awaited<ReturnType<typeof startStandIn>>;
+
+const savedRetry = { ...RETRY_POLICY };
+const savedConflict = { ...CONFLICT_POLICY };
+let standIn: StandIn;
+
+beforeAll(async () => {
+	standIn = await startStandIn({ assets: 3, folders: 0 });
+	Object.assign(RETRY_POLICY, { baseDelayMs: 20 });
+	Object.assign(CONFLICT_POLICY, {
+		notFoundYetStepMs: 10,
+		inProgressBaseDelayMs: 50,
+		inProgressMaxDelayMs: 200,
+	});
+});
+afterAll(async () => {
+	Object.assign(RETRY_POLICY, savedRetry);
+	Object.assign(CONFLICT_POLICY, savedConflict);
+	await standIn.close();
+});
+beforeEach(() => standIn.reset());
+afterEach(() => Object.assign(RETRY_POLICY, { timeoutMs: savedRetry.timeoutMs }));
+
+function fileItem(bytes: Buffer, fileName: string, mimeType: string): INodeExecutionData {
+	const binary: IBinaryData = {
+		data: bytes.toString('base64'),
+		mimeType,
+		fileName,
+		fileSize: String(bytes.length),
+	};
+	return { json: {}, binary: { data: binary } };
+}
+
+async function upload(input: INodeExecutionData[], extra: { continueOnFail?: boolean } = {}) {
+	const { output } = await runHeyGenNode({
+		credentials: { apiKey: standIn.apiKey, baseUrl: standIn.url },
+		parameters: { resource: 'asset', operation: 'upload' },
+		input,
+		continueOnFail: extra.continueOnFail,
+		nodeVersion: 2,
+	});
+	return output[0];
+}
+
+const big = Buffer.alloc(MULTIPART_MAX_BYTES + 1, 0x61);
+const completes = () => standIn.requests.filter((request) => request.path.endsWith('/complete'));
+
+describe('complete answers 409 "Uploaded object not found yet" (the storage catching up)', () => {
+	it('is tried again with a short backoff, and the upload succeeds: one asset', async () => {
+		standIn.set({ storageLag: 2 });
+		const [item] = await upload([fileItem(big, 'take.mp4', 'video/mp4')]);
+		expect(completes().map((request) => request.status)).toEqual([409, 409, 200]);
+		expect(standIn.uploads).toHaveLength(1);
+		expect(item.json.id).toBe(standIn.uploads[0].assetId);
+	});
+
+	it('past HeyGen client’s 5 retries it is a clear error that says what was waited', async () => {
+		standIn.set({ storageLag: CONFLICT_POLICY.notFoundYetRetries + 1 });
+		const [item] = await upload([fileItem(big, 'take.mp4', 'video/mp4')], {
+			continueOnFail: true,
+		});
+		expect(item.json.error).toBe('HeyGen error: Uploaded object not found yet');
+		expect(completes()).toHaveLength(CONFLICT_POLICY.notFoundYetRetries + 1);
+		expect(standIn.uploads).toEqual([]);
+	});
+
+	it('any other 409 stays an error at once', async () => {
+		standIn.addFault({ path: '/v3/assets', method: 'POST', kind: 'status', status: 409 });
+		const failed = await upload([fileItem(Buffer.from('png'), 'a.png', 'image/png')]).then(
+			() => undefined,
+			(caught: unknown) => caught as NodeApiError,
+		);
+		expect(failed).toBeInstanceOf(NodeApiError);
+		expect(failed?.httpCode).toBe('409');
+		expect(standIn.requestsTo('/v3/assets')).toHaveLength(1);
+	});
+});
+
+describe('409 request_in_progress (a retry while the first attempt with its key still runs)', () => {
+	it('is waited out with the same key until the stored answer comes: one asset', async () => {
+		// The first attempt outlasts the request timeout, so the node retries while it still runs.
+		Object.assign(RETRY_POLICY, { timeoutMs: 300 });
+		standIn.set({ writeMs: 1000 });
+		const [item] = await upload([fileItem(Buffer.from('png bytes'), 'a.png', 'image/png')]);
+		const posts = standIn.requestsTo('/v3/assets').filter((request) => request.method === 'POST');
+		expect(posts.map((request) => request.status)).toContain(409);
+		expect(new Set(posts.map((request) => request.idempotencyKey)).size).toBe(1);
+		expect(standIn.uploads).toHaveLength(1);
+		expect(item.json.id).toBe(standIn.uploads[0].assetId);
+	}, 20_000);
+
+	it('bounded: when the first attempt never ends, a clear error with the wait in it', async () => {
+		Object.assign(RETRY_POLICY, { timeoutMs: 300 });
+		standIn.set({ writeMs: 60_000 });
+		const error = await upload([fileItem(Buffer.from('png bytes'), 'a.png', 'image/png')]).then(
+			() => undefined,
+			(caught: unknown) => caught as NodeApiError,
+		);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error?.httpCode).toBe('409');
+		expect(error?.description).toMatch(/Waited [\d.]+ s in all/);
+		expect(error?.description).toMatch(/409 request_in_progress/);
+		await standIn.idle(100);
+	}, 20_000);
+});
