@@ -43,13 +43,16 @@ function fileItem(bytes: Buffer, fileName: string, mimeType: string): INodeExecu
 	return { json: {}, binary: { data: binary } };
 }
 
-async function upload(input: INodeExecutionData[], extra: { continueOnFail?: boolean } = {}) {
+async function upload(
+	input: INodeExecutionData[],
+	extra: { continueOnFail?: boolean; executionId?: string; runIndex?: number } = {},
+) {
 	const { output } = await runHeyGenNode({
 		credentials: { apiKey: standIn.apiKey, baseUrl: standIn.url },
 		parameters: { resource: 'asset', operation: 'upload' },
 		input,
-		continueOnFail: extra.continueOnFail,
 		nodeVersion: 2,
+		...extra,
 	});
 	return output[0];
 }
@@ -114,4 +117,49 @@ describe('409 request_in_progress (a retry while the first attempt with its key 
 		expect(error?.description).toMatch(/409 request_in_progress/);
 		await standIn.idle(100);
 	}, 20_000);
+});
+
+describe('Idempotency-Keys that identify one file', () => {
+	const wav = (fill: number) => Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4000, fill)]);
+
+	it.each([
+		['one request each', 1],
+		["HeyGen's direct upload", MULTIPART_MAX_BYTES + 1],
+	])(
+		'Loop Over Items uploading two same-named, same-sized files (%s): two assets, two answers',
+		async (_path, size) => {
+			// The loop runs the node once per batch in the same execution, each time with item index 0.
+			const files = [0x31, 0x32].map((fill) => Buffer.concat([wav(fill), Buffer.alloc(size)]));
+			const items = [];
+			for (const [runIndex, bytes] of files.entries()) {
+				const [item] = await upload([fileItem(bytes, 'take.wav', 'audio/wav')], {
+					executionId: 'loop-execution-1',
+					runIndex,
+				});
+				items.push(item.json);
+			}
+			expect(standIn.uploads).toHaveLength(2);
+			expect(new Set(items.map((item) => item.id)).size).toBe(2);
+			expect(items.map((item) => item.id)).toEqual(standIn.uploads.map((u) => u.assetId));
+		},
+	);
+
+	it('the same file again in the same place (a retried run) gets the same key: one asset', async () => {
+		const bytes = wav(0x33);
+		const again = { executionId: 'retry-execution-1', runIndex: 0 };
+		const [first] = await upload([fileItem(bytes, 'take.wav', 'audio/wav')], again);
+		const [second] = await upload([fileItem(bytes, 'take.wav', 'audio/wav')], again);
+		expect(second.json.id).toBe(first.json.id);
+		expect(standIn.uploads).toHaveLength(1);
+	});
+
+	it('create and complete carry keys of their own, in the characters HeyGen allows', async () => {
+		await upload([fileItem(big, 'take.mp4', 'video/mp4')]);
+		const keys = standIn.requests
+			.filter((request) => request.method === 'POST')
+			.map((request) => request.idempotencyKey);
+		expect(keys).toHaveLength(2);
+		expect(keys[0]).not.toBe(keys[1]);
+		for (const key of keys) expect(key).toMatch(/^[A-Za-z0-9_:.-]{1,255}$/);
+	});
 });

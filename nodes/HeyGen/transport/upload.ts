@@ -64,12 +64,30 @@ export function uploadContentType(
 	return extension ? UPLOAD_TYPES[extension] : undefined;
 }
 
+/** Hex digits of a key's hash: 128 bits, so that two files never meet by chance. */
+const KEY_HASH_LENGTH = 32;
+
 /**
- * The Idempotency-Key of one upload: the same for every attempt at the same file from the same item
- * of the same execution, so a retried request can never create a second asset.
+ * An Idempotency-Key from its parts: the same parts give the same key, so a retried request can
+ * never create a second asset. Hex only, well inside HeyGen's 1–255 of [A-Za-z0-9_:.-].
  */
 export function idempotencyKey(parts: ReadonlyArray<string | number>): string {
-	return createHash('sha256').update(parts.map(String).join('\u0000')).digest('hex').slice(0, 32);
+	return createHash('sha256')
+		.update(parts.map(String).join('\u0000'))
+		.digest('hex')
+		.slice(0, KEY_HASH_LENGTH);
+}
+
+/** The requests of an upload that carry a key, each its own (HeyGen may scope keys per account). */
+export type KeyedRequest = 'upload' | 'create' | 'complete';
+
+/**
+ * The key of one request of one file's upload: where the file is in the run (execution, node, run,
+ * item, field) and what it is (its SHA-256, name and size). A retry of the same file reuses it; two
+ * different files — the same name and size in a loop, say — never share one.
+ */
+export function uploadKey(file: UploadFile, sha256: string, request: KeyedRequest): string {
+	return `${request}:${idempotencyKey([...file.position, sha256, file.fileName, file.size])}`;
 }
 
 /** A file to upload: what HeyGen is told about it, and a way to read it (anew for each attempt). */
@@ -78,7 +96,8 @@ export interface UploadFile {
 	contentType: string;
 	size: number;
 	open: () => Promise<Readable | Buffer>;
-	idempotencyKey: string;
+	/** Where the file is in the run (execution, node, run, item, field): part of its keys. */
+	position: ReadonlyArray<string | number>;
 }
 
 /** The created asset, as the node outputs it. */
@@ -193,6 +212,7 @@ function uploadedAsset(
 async function multipartUpload(
 	this: IExecuteFunctions,
 	file: UploadFile,
+	sha256: string,
 	itemIndex: number,
 ): Promise<UploadedAsset> {
 	const multipart = multipartBody(file);
@@ -202,7 +222,7 @@ async function multipartUpload(
 		headers: {
 			'content-type': multipart.contentType,
 			'content-length': String(multipart.length),
-			'idempotency-key': file.idempotencyKey,
+			'idempotency-key': uploadKey(file, sha256, 'upload'),
 		},
 		body: multipart.body,
 		itemIndex,
@@ -356,18 +376,18 @@ async function putToStorage(
 async function directUpload(
 	this: IExecuteFunctions,
 	file: UploadFile,
+	checksum: string,
 	itemIndex: number,
 ): Promise<UploadedAsset> {
-	const checksum = await sha256Of(file);
 	const json = (value: IDataObject) => () => JSON.stringify(value);
-	const jsonHeaders = {
+	const jsonHeaders = (request: KeyedRequest) => ({
 		'content-type': 'application/json',
-		'idempotency-key': file.idempotencyKey,
-	};
+		'idempotency-key': uploadKey(file, checksum, request),
+	});
 	const created = await heyGenApiRequest.call(this, {
 		method: 'POST',
 		endpoint: DIRECT_UPLOAD_ENDPOINT,
-		headers: jsonHeaders,
+		headers: jsonHeaders('create'),
 		body: json({
 			filename: file.fileName,
 			content_type: file.contentType,
@@ -390,7 +410,7 @@ async function directUpload(
 	const request = {
 		method: 'POST' as const,
 		endpoint: `/v3/assets/${encodeURIComponent(ticket.assetId)}/complete`,
-		headers: jsonHeaders,
+		headers: jsonHeaders('complete'),
 		// Right after the PUT the storage may not show the object yet (HeyGen's client retries too).
 		conflicts: ['notFoundYet', 'inProgress'] as const,
 		body: json({ checksum_sha256: checksum }),
@@ -400,13 +420,17 @@ async function directUpload(
 	return uploadedAsset(this, completed, file, requestLabel(request), itemIndex);
 }
 
-/** Uploads one file as a new HeyGen asset, in one request or, when it is large, HeyGen's direct upload. */
+/**
+ * Uploads one file as a new HeyGen asset, in one request or, when it is large, HeyGen's direct
+ * upload. The file is read once first for its SHA-256 (streamed): its keys and the checksum.
+ */
 export async function uploadAsset(
 	this: IExecuteFunctions,
 	file: UploadFile,
 	itemIndex: number,
 ): Promise<UploadedAsset> {
+	const sha256 = await sha256Of(file);
 	return file.size <= MULTIPART_MAX_BYTES
-		? await multipartUpload.call(this, file, itemIndex)
-		: await directUpload.call(this, file, itemIndex);
+		? await multipartUpload.call(this, file, sha256, itemIndex)
+		: await directUpload.call(this, file, sha256, itemIndex);
 }

@@ -8,7 +8,6 @@ import type {
 import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 
 import {
-	idempotencyKey,
 	MULTIPART_MAX_BYTES,
 	UPLOAD_TYPES_TEXT,
 	type UploadFile,
@@ -77,6 +76,15 @@ async function readBinaryStore<T>(
 	}
 }
 
+/**
+ * The node's run in this execution (Loop Over Items runs it once per batch). n8n's contexts hold it
+ * without a getter in the API of n8n-workflow this package builds on; 0 where it is not there.
+ */
+function runIndexOf(context: IExecuteFunctions): number {
+	const runIndex = (context as unknown as { runIndex?: unknown }).runIndex;
+	return typeof runIndex === 'number' ? runIndex : 0;
+}
+
 /** The file of one input item, checked before anything is sent to HeyGen. */
 async function fileOfItem(this: IExecuteFunctions, itemIndex: number): Promise<UploadFile> {
 	const node = this.getNode();
@@ -121,14 +129,14 @@ async function fileOfItem(this: IExecuteFunctions, itemIndex: number): Promise<U
 			id
 				? await fromStore(async () => await this.helpers.getBinaryStream(id))
 				: (inMemory as Buffer),
-		idempotencyKey: idempotencyKey([
+		position: [
 			this.getExecutionId(),
 			node.id,
+			runIndexOf(this),
 			itemIndex,
 			binaryPropertyName,
-			id ?? fileName,
-			size,
-		]),
+			id ?? '',
+		],
 	};
 }
 
