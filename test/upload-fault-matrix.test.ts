@@ -163,3 +163,42 @@ describe('Idempotency-Keys that identify one file', () => {
 		for (const key of keys) expect(key).toMatch(/^[A-Za-z0-9_:.-]{1,255}$/);
 	});
 });
+
+describe('what HeyGen takes and answers', () => {
+	it("a file over the ticket's max_bytes is refused with the limit in the message, before the PUT", async () => {
+		standIn.set({ ticketMaxBytes: MULTIPART_MAX_BYTES });
+		const [item] = await upload([fileItem(big, 'take.mp4', 'video/mp4')], {
+			continueOnFail: true,
+		});
+		expect(item.json.error).toBe(
+			`"take.mp4" is larger than HeyGen's direct upload takes (${MULTIPART_MAX_BYTES} bytes)`,
+		);
+		expect(standIn.requests.map((request) => request.method)).toEqual(['POST']);
+		expect(standIn.uploads).toEqual([]);
+	});
+});
+
+describe('answers of 204 with an empty body', () => {
+	it('a complete answered 204 is a success: the asset the ticket named', async () => {
+		standIn.set({ emptyAnswers: true });
+		const [item] = await upload([fileItem(big, 'take.mp4', 'video/mp4')]);
+		expect(standIn.uploads).toHaveLength(1);
+		expect(item.json).toMatchObject({ id: standIn.uploads[0].assetId, name: 'take.mp4' });
+	});
+
+	it('a DELETE answered 204 is a success: { id, deleted: true }', async () => {
+		standIn.set({ emptyAnswers: true });
+		const [asset] = standIn.assets;
+		const { output } = await runHeyGenNode({
+			credentials: { apiKey: standIn.apiKey, baseUrl: standIn.url },
+			parameters: {
+				resource: 'asset',
+				operation: 'delete',
+				assetId: { __rl: true, mode: 'id', value: asset.id },
+			},
+			nodeVersion: 2,
+		});
+		expect(output[0].map((item) => item.json)).toEqual([{ id: asset.id, deleted: true }]);
+		expect(standIn.deleted).toEqual([asset.id]);
+	});
+});

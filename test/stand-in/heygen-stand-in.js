@@ -43,6 +43,8 @@ const UPLOAD_BEHAVIOUR = {
 	processingPolls: 0,
 	processingFails: false,
 	signedSizeHeader: false,
+	ticketMaxBytes: 0,
+	emptyAnswers: false,
 };
 
 /** The upload behaviours a start option sets. @param {Record<string, unknown>} options */
@@ -118,6 +120,9 @@ function pickUploadBehaviour(options) {
  *   arrives; a request with its Idempotency-Key meanwhile gets 409 request_in_progress
  * @property {number} processingPolls a new asset is `processing` for this many status reads, then `completed`
  * @property {boolean} processingFails such an asset ends `failed` instead
+ * @property {number} ticketMaxBytes a direct-upload ticket's max_bytes when not 0 (else the signed size);
+ *   a PUT above it is refused, as HeyGen's signed URL refuses one (HeyGen's client states 200 MB)
+ * @property {boolean} emptyAnswers a DELETE or complete that succeeds answers 204 with an empty body
  * @property {boolean} signedSizeHeader upload_headers carries an extra signed header the PUT must send;
  *   by default upload_headers is {} and the PUT is signed for its Content-Type only (HeyGen's contract)
  */
@@ -721,7 +726,7 @@ async function startStandIn(options = {}) {
 			// HeyGen's upload_headers may be {}: the URL is signed for the Content-Type, which the client sets.
 			upload_headers: behaviour.signedSizeHeader ? { 'x-stand-in-signed-size': String(size) } : {},
 			expires_in_seconds: Math.round(ttlMs / 1000),
-			max_bytes: size,
+			max_bytes: behaviour.ticketMaxBytes || size,
 			status: 'pending_upload',
 		};
 	}
@@ -767,6 +772,12 @@ async function startStandIn(options = {}) {
 				'The signed headers were not sent as given',
 			);
 		}
+		if (behaviour.ticketMaxBytes && ticket.size > behaviour.ticketMaxBytes)
+			return storageError(
+				400,
+				'EntityTooLarge',
+				'Your proposed upload exceeds the maximum allowed size',
+			);
 		if (Number(header(req, 'content-length')) !== ticket.size)
 			return storageError(400, 'InvalidRequest', `Content-Length must be ${ticket.size}`);
 		const hash = crypto.createHash('sha256');
@@ -1159,6 +1170,11 @@ async function startStandIn(options = {}) {
 			if (write) {
 				record.status = write.status;
 				if (record.dropped) return req.socket.destroy();
+				const emptyAnswer =
+					behaviour.emptyAnswers &&
+					write.status === 200 &&
+					(req.method === 'DELETE' || path.endsWith('/complete'));
+				if (emptyAnswer) return res.writeHead(204).end();
 				return sendJson(res, write.status, write.body);
 			}
 			if (req.method !== 'GET')

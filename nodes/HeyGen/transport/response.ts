@@ -59,6 +59,8 @@ export function parseAnswer(
 			itemIndex,
 		});
 	}
+	// A write answered with nothing (204, or an empty 200) succeeded and has nothing more to say.
+	if (!parsed.ok && parsed.text.trim() === '' && request.method !== 'GET') return { data: {} };
 	if (!parsed.ok) {
 		const contentType = headerValue(response.headers, 'content-type');
 		throw heyGenContractError(

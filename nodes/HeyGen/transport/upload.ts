@@ -18,6 +18,12 @@ export const MULTIPART_MAX_BYTES = 32_000_000;
 export const UPLOAD_ENDPOINT = '/v3/assets';
 export const DIRECT_UPLOAD_ENDPOINT = '/v3/assets/direct-uploads';
 
+/**
+ * The direct upload's cap where HeyGen's ticket gives no max_bytes: the 200 MB HeyGen's own upload
+ * client states (its signed URL enforces it). The ticket's max_bytes, where given, is the authority.
+ */
+export const DIRECT_UPLOAD_MAX_BYTES = 200_000_000;
+
 /** A file on its way to a storage host can take longer than an API call. */
 export const STORAGE_PUT_TIMEOUT_MS = 10 * 60 * 1000;
 
@@ -98,6 +104,8 @@ export interface UploadFile {
 	open: () => Promise<Readable | Buffer>;
 	/** Where the file is in the run (execution, node, run, item, field): part of its keys. */
 	position: ReadonlyArray<string | number>;
+	/** The error for a read of the file that fails part-way (n8n's binary data store, say). */
+	readError?: (error: unknown) => Error;
 }
 
 /** The created asset, as the node outputs it. */
@@ -116,13 +124,41 @@ function sizeError(file: UploadFile, sent: number) {
 }
 
 /** Yields a file's chunks and checks that it has exactly the size announced for it. */
-async function* exactly(file: UploadFile, source: Readable | Buffer): AsyncGenerator<Buffer> {
+/**
+ * A failed read of the file while a request sends it. n8n's request helper reports it as the
+ * request's failure (a network error, to the retry loop); kept here, it is the error thrown instead.
+ */
+interface FileReads {
+	failure?: Error;
+}
+
+/** Runs a request that sends the file; a failed read of the file is its error, not the network's. */
+async function sendingFile<T>(send: (reads: FileReads) => Promise<T>): Promise<T> {
+	const reads: FileReads = {};
+	try {
+		return await send(reads);
+	} catch (error) {
+		throw reads.failure ?? error;
+	}
+}
+
+async function* exactly(
+	file: UploadFile,
+	source: Readable | Buffer,
+	reads: FileReads = {},
+): AsyncGenerator<Buffer> {
 	let sent = 0;
-	for await (const chunk of Buffer.isBuffer(source) ? [source] : source) {
-		const bytes = chunk as Buffer;
-		sent += bytes.length;
-		if (sent > file.size) break;
-		yield bytes;
+	try {
+		for await (const chunk of Buffer.isBuffer(source) ? [source] : source) {
+			const bytes = chunk as Buffer;
+			sent += bytes.length;
+			if (sent > file.size) break;
+			yield bytes;
+		}
+	} catch (error) {
+		// Named as the read it is: inside a request it would otherwise read as a network failure.
+		reads.failure = file.readError ? file.readError(error) : (error as Error);
+		throw reads.failure;
 	}
 	if (sent !== file.size) throw sizeError(file, sent);
 }
@@ -144,6 +180,7 @@ function streamLike(like: Readable, chunks: AsyncIterable<Buffer>): Readable {
  */
 async function fileBody(
 	file: UploadFile,
+	reads: FileReads,
 	head = Buffer.alloc(0),
 	tail = Buffer.alloc(0),
 ): Promise<Buffer | Readable> {
@@ -154,7 +191,7 @@ async function fileBody(
 	}
 	async function* framed() {
 		yield head;
-		yield* exactly(file, source);
+		yield* exactly(file, source, reads);
 		yield tail;
 	}
 	return streamLike(source, framed());
@@ -168,6 +205,7 @@ function quoted(value: string): string {
 export function multipartBody(
 	file: UploadFile,
 	boundary = `----n8nHeyGen${randomBytes(12).toString('hex')}`,
+	reads: FileReads = {},
 ) {
 	const head = Buffer.from(
 		`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quoted(file.fileName)}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}\r\nContent-Type: ${file.contentType}\r\n\r\n`,
@@ -176,7 +214,7 @@ export function multipartBody(
 	return {
 		contentType: `multipart/form-data; boundary=${boundary}`,
 		length: head.length + file.size + tail.length,
-		body: async () => await fileBody(file, head, tail),
+		body: async () => await fileBody(file, reads, head, tail),
 	};
 }
 
@@ -186,9 +224,11 @@ function uploadedAsset(
 	file: UploadFile,
 	label: string,
 	itemIndex: number,
+	knownId?: string,
 ): UploadedAsset {
 	const data = body.data as IDataObject | null | undefined;
-	const id = data?.asset_id ?? data?.id;
+	// complete names the asset its ticket did; an empty answer (204) leaves that one.
+	const id = data?.asset_id ?? data?.id ?? (data ? knownId : undefined);
 	if (!data || typeof id !== 'string' || id === '') {
 		throw heyGenContractError(
 			context.getNode(),
@@ -215,20 +255,22 @@ async function multipartUpload(
 	sha256: string,
 	itemIndex: number,
 ): Promise<UploadedAsset> {
-	const multipart = multipartBody(file);
-	const request = {
-		method: 'POST' as const,
-		endpoint: UPLOAD_ENDPOINT,
-		headers: {
-			'content-type': multipart.contentType,
-			'content-length': String(multipart.length),
-			'idempotency-key': uploadKey(file, sha256, 'upload'),
-		},
-		body: multipart.body,
-		itemIndex,
-	};
-	const body = await heyGenApiRequest.call(this, request);
-	return uploadedAsset(this, body, file, requestLabel(request), itemIndex);
+	return await sendingFile(async (reads) => {
+		const multipart = multipartBody(file, undefined, reads);
+		const request = {
+			method: 'POST' as const,
+			endpoint: UPLOAD_ENDPOINT,
+			headers: {
+				'content-type': multipart.contentType,
+				'content-length': String(multipart.length),
+				'idempotency-key': uploadKey(file, sha256, 'upload'),
+			},
+			body: multipart.body,
+			itemIndex,
+		};
+		const body = await heyGenApiRequest.call(this, request);
+		return uploadedAsset(this, body, file, requestLabel(request), itemIndex);
+	});
 }
 
 /** The SHA-256 of a file, read as a stream, for the storage host to check the upload against. */
@@ -323,6 +365,7 @@ async function putToStorage(
 	this: IExecuteFunctions,
 	ticket: DirectUploadTicket,
 	file: UploadFile,
+	reads: FileReads,
 	itemIndex: number,
 ) {
 	const target = new URL(ticket.uploadUrl);
@@ -332,7 +375,7 @@ async function putToStorage(
 			method: 'PUT',
 			url: ticket.uploadUrl,
 			headers: storageHeaders(ticket, file),
-			body: await fileBody(file),
+			body: await fileBody(file, reads),
 			encoding: 'text',
 			json: false,
 			returnFullResponse: true,
@@ -397,16 +440,17 @@ async function directUpload(
 		itemIndex,
 	});
 	const ticket = readTicket(this, created, itemIndex);
-	if (ticket.maxBytes !== undefined && file.size > ticket.maxBytes) {
+	const limit = ticket.maxBytes ?? DIRECT_UPLOAD_MAX_BYTES;
+	if (file.size > limit) {
 		throw storageError(
 			this,
-			`"${file.fileName}" is larger than HeyGen takes`,
-			`The file has ${file.size} bytes; HeyGen's upload allows ${ticket.maxBytes}.`,
+			`"${file.fileName}" is larger than HeyGen's direct upload takes (${limit} bytes)`,
+			`The file has ${file.size} bytes. Nothing was uploaded.`,
 			itemIndex,
 			413,
 		);
 	}
-	await putToStorage.call(this, ticket, file, itemIndex);
+	await sendingFile(async (reads) => await putToStorage.call(this, ticket, file, reads, itemIndex));
 	const request = {
 		method: 'POST' as const,
 		endpoint: `/v3/assets/${encodeURIComponent(ticket.assetId)}/complete`,
@@ -417,7 +461,7 @@ async function directUpload(
 		itemIndex,
 	};
 	const completed = await heyGenApiRequest.call(this, request);
-	return uploadedAsset(this, completed, file, requestLabel(request), itemIndex);
+	return uploadedAsset(this, completed, file, requestLabel(request), itemIndex, ticket.assetId);
 }
 
 /**

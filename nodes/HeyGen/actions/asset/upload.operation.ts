@@ -50,29 +50,56 @@ const properties: INodeProperties[] = [
 export const description = properties.map(showFor({ resource: ['asset'], operation: ['upload'] }));
 
 /** How n8n names a file kept in its database store (`<mode>:<file id>`). */
-const DATABASE_STORE_PREFIX = 'database:';
+const DATABASE_STORE_MODE = 'database';
+
+/** n8n's binary data stores by the mode that starts a file's id, as the messages name them. */
+const STORE_NAMES: Readonly<Record<string, string>> = {
+	database: "n8n's database store",
+	filesystem: "n8n's filesystem store",
+	'filesystem-v2': "n8n's filesystem store",
+	s3: "n8n's S3 store",
+};
+
+interface StoredFile {
+	fileName: string;
+	id: string;
+	field: string;
+	itemIndex: number;
+}
 
 /**
- * A read from n8n's binary data store, its failure named as such: the store's own message says
- * little on its own (PostgreSQL's, say), and for the database store there is a way out to give.
+ * The failure of a read from n8n's binary data store, named as such, with the field and the store:
+ * the store's own message says little on its own (PostgreSQL's, say), and for the database store
+ * there is a way out to give.
  */
+function binaryStoreError(context: IExecuteFunctions, error: unknown, file: StoredFile) {
+	const cause = error instanceof Error ? error.message : String(error);
+	const mode = file.id.split(':')[0];
+	const store = STORE_NAMES[mode] ?? `n8n's "${mode}" binary data store`;
+	const hint =
+		mode === DATABASE_STORE_MODE
+			? " n8n's database store (its default in queue mode) reads a whole file into memory, and PostgreSQL cannot hand back a file of about 512 MiB or more. For large files set N8N_DEFAULT_BINARY_DATA_MODE to filesystem (one folder shared by main and workers) or s3."
+			: '';
+	return new NodeOperationError(
+		context.getNode(),
+		`Could not read "${file.fileName}" from n8n's binary data store`,
+		{
+			itemIndex: file.itemIndex,
+			description: `Input Binary Field "${file.field}", ${store}: ${cause}.${hint}`,
+		},
+	);
+}
+
+/** A read from n8n's binary data store, its failure named by binaryStoreError. */
 async function readBinaryStore<T>(
 	context: IExecuteFunctions,
 	read: () => Promise<T>,
-	file: { fileName: string; id: string; itemIndex: number },
+	file: StoredFile,
 ): Promise<T> {
 	try {
 		return await read();
 	} catch (error) {
-		const cause = error instanceof Error ? error.message : String(error);
-		const hint = file.id.startsWith(DATABASE_STORE_PREFIX)
-			? " n8n's database store (its default in queue mode) reads a whole file into memory, and PostgreSQL cannot hand back a file of about 512 MiB or more. For large files set N8N_DEFAULT_BINARY_DATA_MODE to filesystem (one folder shared by main and workers) or s3."
-			: '';
-		throw new NodeOperationError(
-			context.getNode(),
-			`Could not read "${file.fileName}" from n8n's binary data store`,
-			{ itemIndex: file.itemIndex, description: `${cause}.${hint}` },
-		);
+		throw binaryStoreError(context, error, file);
 	}
 }
 
@@ -110,8 +137,8 @@ async function fileOfItem(this: IExecuteFunctions, itemIndex: number): Promise<U
 	const { id } = binary;
 	// Where n8n keeps the file outside the item (filesystem, database or S3 mode), it is streamed from there.
 	const inMemory = id ? undefined : Buffer.from(binary.data, BINARY_ENCODING);
-	const fromStore = <T>(read: () => Promise<T>) =>
-		readBinaryStore(this, read, { fileName, id: id as string, itemIndex });
+	const stored = { fileName, id: id ?? '', field: binaryPropertyName, itemIndex };
+	const fromStore = <T>(read: () => Promise<T>) => readBinaryStore(this, read, stored);
 	const size = id
 		? (await fromStore(async () => await this.helpers.getBinaryMetadata(id))).fileSize
 		: (inMemory as Buffer).length;
@@ -129,6 +156,7 @@ async function fileOfItem(this: IExecuteFunctions, itemIndex: number): Promise<U
 			id
 				? await fromStore(async () => await this.helpers.getBinaryStream(id))
 				: (inMemory as Buffer),
+		readError: id ? (error) => binaryStoreError(this, error, stored) : undefined,
 		position: [
 			this.getExecutionId(),
 			node.id,
