@@ -3,10 +3,15 @@
  * protocol as its own client does (409s while the storage catches up or the same key still runs,
  * files that share a name and size). Waits are shortened here (RETRY_POLICY, CONFLICT_POLICY).
  */
-import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryData, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { CONFLICT_POLICY, MULTIPART_MAX_BYTES, RETRY_POLICY } from '../nodes/HeyGen/transport';
+import {
+	CONFLICT_POLICY,
+	MULTIPART_MAX_BYTES,
+	PROCESSING_POLICY,
+	RETRY_POLICY,
+} from '../nodes/HeyGen/transport';
 import { runHeyGenNode } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';
 
@@ -14,6 +19,7 @@ type StandIn = Awaited<ReturnType<typeof startStandIn>>;
 
 const savedRetry = { ...RETRY_POLICY };
 const savedConflict = { ...CONFLICT_POLICY };
+const savedProcessing = { ...PROCESSING_POLICY };
 let standIn: StandIn;
 
 beforeAll(async () => {
@@ -24,10 +30,12 @@ beforeAll(async () => {
 		inProgressBaseDelayMs: 50,
 		inProgressMaxDelayMs: 200,
 	});
+	Object.assign(PROCESSING_POLICY, { firstDelayMs: 10, maxDelayMs: 50 });
 });
 afterAll(async () => {
 	Object.assign(RETRY_POLICY, savedRetry);
 	Object.assign(CONFLICT_POLICY, savedConflict);
+	Object.assign(PROCESSING_POLICY, savedProcessing);
 	await standIn.close();
 });
 beforeEach(() => standIn.reset());
@@ -45,14 +53,20 @@ function fileItem(bytes: Buffer, fileName: string, mimeType: string): INodeExecu
 
 async function upload(
 	input: INodeExecutionData[],
-	extra: { continueOnFail?: boolean; executionId?: string; runIndex?: number } = {},
+	extra: {
+		continueOnFail?: boolean;
+		executionId?: string;
+		runIndex?: number;
+		options?: INodeParameters;
+	} = {},
 ) {
+	const { options, ...rest } = extra;
 	const { output } = await runHeyGenNode({
 		credentials: { apiKey: standIn.apiKey, baseUrl: standIn.url },
-		parameters: { resource: 'asset', operation: 'upload' },
+		parameters: { resource: 'asset', operation: 'upload', ...(options ? { options } : {}) },
 		input,
 		nodeVersion: 2,
-		...extra,
+		...rest,
 	});
 	return output[0];
 }
@@ -200,5 +214,50 @@ describe('answers of 204 with an empty body', () => {
 		});
 		expect(output[0].map((item) => item.json)).toEqual([{ id: asset.id, deleted: true }]);
 		expect(standIn.deleted).toEqual([asset.id]);
+	});
+});
+
+describe('assets HeyGen still processes after the upload', () => {
+	const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.alloc(500, 1)]);
+	const statusReads = () => standIn.requestsTo('/v3/assets/statuses');
+
+	it("by default the item goes on at once, carrying HeyGen's status", async () => {
+		standIn.set({ processingPolls: 2 });
+		const [item] = await upload([fileItem(png, 'a.png', 'image/png')]);
+		expect(item.json.status).toBe('processing');
+		expect(statusReads()).toHaveLength(0);
+	});
+
+	it('Wait for Processing polls GET /v3/assets/statuses until completed', async () => {
+		standIn.set({ processingPolls: 2 });
+		const [item] = await upload([fileItem(png, 'a.png', 'image/png')], {
+			options: { waitForProcessing: true },
+		});
+		expect(item.json).toMatchObject({ id: standIn.uploads[0].assetId, status: 'completed' });
+		expect(statusReads()).toHaveLength(3);
+		expect(statusReads()[0].query).toEqual({ asset_ids: standIn.uploads[0].assetId });
+	});
+
+	it('an asset whose processing fails is a clear error naming it', async () => {
+		standIn.set({ processingPolls: 1, processingFails: true });
+		const [item] = await upload([fileItem(png, 'a.png', 'image/png')], {
+			options: { waitForProcessing: true },
+			continueOnFail: true,
+		});
+		expect(item.json.error).toBe(
+			`HeyGen could not process asset ${standIn.uploads[0].assetId} ("a.png"): failed`,
+		);
+	});
+
+	it('processing that outlasts Processing Timeout fails with the timeout in the message', async () => {
+		standIn.set({ processingPolls: 1_000_000 });
+		const [item] = await upload([fileItem(png, 'a.png', 'image/png')], {
+			options: { waitForProcessing: true, processingTimeout: 1 },
+			continueOnFail: true,
+		});
+		expect(item.json.error).toBe(
+			`HeyGen was still processing asset ${standIn.uploads[0].assetId} ("a.png") after 1 s`,
+		);
+		expect(statusReads().length).toBeGreaterThan(1);
 	});
 });

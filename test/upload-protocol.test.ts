@@ -1,5 +1,11 @@
 /** The decisions of the upload protocol, as pure functions (HeyGen's notes: "How HeyGen's own clients speak the upload protocol"). */
+import { description as uploadDescription } from '../nodes/HeyGen/actions/asset/upload.operation';
 import { CONFLICT_POLICY, conflictDelayMs, conflictKind } from '../nodes/HeyGen/transport/conflict';
+import {
+	nextProcessingStep,
+	PROCESSING_POLICY,
+	statusOf,
+} from '../nodes/HeyGen/transport/processing';
 import { storageHeaders } from '../nodes/HeyGen/transport/upload';
 
 describe('storageHeaders: the storage PUT', () => {
@@ -56,5 +62,46 @@ describe('conflictKind and conflictDelayMs: which 409s are waited out, and how l
 		expect(waits.slice(0, 5)).toEqual([1000, 2000, 4000, 8000, 10_000]);
 		expect(waits[CONFLICT_POLICY.inProgressRetries - 1]).toBe(10_000);
 		expect(waits[CONFLICT_POLICY.inProgressRetries]).toBeUndefined();
+	});
+});
+
+describe('nextProcessingStep and statusOf: the processing wait', () => {
+	it('completed ends it, failed and not_found fail it, queued and processing poll again with backoff', () => {
+		expect(nextProcessingStep('completed', 3, 0, 60_000)).toEqual({ kind: 'done' });
+		expect(nextProcessingStep('failed', 0, 0, 60_000)).toEqual({
+			kind: 'failed',
+			status: 'failed',
+		});
+		expect(nextProcessingStep('not_found', 0, 0, 60_000).kind).toBe('failed');
+		const waits = [0, 1, 2, 3, 4, 5].map(
+			(poll) => (nextProcessingStep('processing', poll, 0, 600_000) as { waitMs: number }).waitMs,
+		);
+		expect(waits).toEqual([1000, 2000, 4000, 8000, 15_000, 15_000]);
+		expect(nextProcessingStep('queued', 0, 0, 60_000).kind).toBe('wait');
+		expect(PROCESSING_POLICY.maxDelayMs).toBe(15_000);
+		const options = uploadDescription.find((property) => property.name === 'options');
+		const timeout = (options?.options as Array<{ name: string; default?: unknown }>).find(
+			(option) => option.name === 'processingTimeout',
+		);
+		expect(timeout?.default).toBe(PROCESSING_POLICY.defaultTimeoutSeconds);
+	});
+
+	it('never waits past the timeout, and then says it ran out', () => {
+		expect(nextProcessingStep('processing', 4, 59_500, 60_000)).toEqual({
+			kind: 'wait',
+			waitMs: 500,
+		});
+		expect(nextProcessingStep('processing', 4, 60_000, 60_000)).toEqual({ kind: 'timedOut' });
+	});
+
+	it("reads the asset's status from the list HeyGen answers, whatever key holds it", () => {
+		const entry = { asset_id: 'a1', status: 'processing' };
+		expect(statusOf({ data: { assets: [entry] } }, 'a1')).toBe('processing');
+		expect(statusOf({ data: [entry] }, 'a1')).toBe('processing');
+		expect(statusOf({ data: { statuses: [{ id: 'a1', status: 'completed' }] } }, 'a1')).toBe(
+			'completed',
+		);
+		expect(statusOf({ data: { assets: [entry] } }, 'b2')).toBeUndefined();
+		expect(statusOf({ data: {} }, 'a1')).toBeUndefined();
 	});
 });

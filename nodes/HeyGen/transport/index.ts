@@ -6,6 +6,7 @@ export * from './download';
 export * from './errors';
 export * from './folders';
 export * from './paging';
+export * from './processing';
 export * from './request';
 export * from './response';
 export * from './retry';

@@ -9,6 +9,8 @@ import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 
 import {
 	MULTIPART_MAX_BYTES,
+	PROCESSING_POLICY,
+	waitForProcessing,
 	UPLOAD_TYPES_TEXT,
 	type UploadFile,
 	uploadAsset,
@@ -42,6 +44,24 @@ const properties: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. intro.mp4',
 				description: "The asset's name in HeyGen. Leave empty for the binary file's own name.",
+			},
+			{
+				displayName: 'Wait for Processing',
+				name: 'waitForProcessing',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to wait until HeyGen has processed the asset (status completed) before the item goes on, so that the next node can use it at once',
+			},
+			{
+				displayName: 'Processing Timeout (Seconds)',
+				name: 'processingTimeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				// PROCESSING_POLICY.defaultTimeoutSeconds: n8n's lint wants the literal (a test holds them equal).
+				default: 600,
+				displayOptions: { show: { waitForProcessing: [true] } },
+				description: 'How long to wait for processing in all before the item fails',
 			},
 		],
 	},
@@ -174,5 +194,16 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const file = await fileOfItem.call(this, itemIndex);
 	const asset = await uploadAsset.call(this, file, itemIndex);
+	const options = (itemParameters(this, itemIndex).get('options', {}) ?? {}) as IDataObject;
+	if (options.waitForProcessing === true && asset.status !== 'completed') {
+		const seconds = Number(options.processingTimeout ?? PROCESSING_POLICY.defaultTimeoutSeconds);
+		if (!(seconds > 0)) {
+			throw new NodeOperationError(this.getNode(), 'Processing Timeout must be a positive number', {
+				itemIndex,
+				description: `It is ${String(options.processingTimeout)}. The asset ${asset.id} was uploaded.`,
+			});
+		}
+		asset.status = await waitForProcessing.call(this, asset, seconds * 1000, itemIndex);
+	}
 	return [{ json: asset, pairedItem: { item: itemIndex } }];
 }
