@@ -1,9 +1,8 @@
-import type { JsonObject } from 'n8n-workflow';
 import * as workflowHelpers from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { HeyGenContext } from './context';
-import { asNodeError } from './errors';
+import { asNodeError, heyGenApiError } from './errors';
 
 export const CANCELLED_MESSAGE = 'The execution was cancelled';
 
@@ -17,9 +16,7 @@ export function cancelledError(
 	what: string,
 	itemIndex?: number,
 ): NodeApiError {
-	return new NodeApiError(context.getNode(), { message: CANCELLED_MESSAGE } as JsonObject, {
-		message: CANCELLED_MESSAGE,
-		description: `${what} was stopped.`,
+	return heyGenApiError(context.getNode(), CANCELLED_MESSAGE, `${what} was stopped.`, {
 		itemIndex,
 	});
 }

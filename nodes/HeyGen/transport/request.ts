@@ -3,13 +3,12 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestOptions,
 	IN8nHttpFullResponse,
-	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL } from './baseUrl';
 import { type ConflictKind, waitOutConflicts } from './conflict';
 import { CREDENTIAL_TYPE, credentialFor, type HeyGenContext } from './context';
+import { heyGenApiError } from './errors';
 import { parseAnswer } from './response';
 import { RETRY_POLICY, sendWithRetries } from './retry';
 import { withoutUserInfo } from './userInfo';
@@ -91,10 +90,9 @@ export async function heyGenApiRequest(
 		itemIndex,
 	};
 	const exchange = async () =>
-		await sendWithRetries(this, what, send, (description) => {
-			const message = 'Could not reach HeyGen';
-			return new NodeApiError(node, { message } as JsonObject, { message, description, itemIndex });
-		});
+		await sendWithRetries(this, what, send, (description) =>
+			heyGenApiError(node, 'Could not reach HeyGen', description, { itemIndex }),
+		);
 	const { response, earlier, waitedMs } = await waitOutConflicts(
 		this,
 		what,

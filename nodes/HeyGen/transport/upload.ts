@@ -1,15 +1,11 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IN8nHttpFullResponse,
-	JsonObject,
-} from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 import { createHash, randomBytes } from 'node:crypto';
 
-import { heyGenContractError } from './errors';
+import { heyGenApiError, heyGenContractError } from './errors';
 import { heyGenApiRequest, type Readable, requestLabel } from './request';
-import { sendWithRetries } from './retry';
+import { snippet } from './response';
+import { sendWithRetries, TRANSFER_TIMEOUT_MS } from './retry';
+import { shownUrl } from './userInfo';
 
 /** HeyGen's limit for a multipart upload (POST /v3/assets); larger files take the direct upload. */
 export const MULTIPART_MAX_BYTES = 32_000_000;
@@ -23,9 +19,6 @@ export const DIRECT_UPLOAD_ENDPOINT = '/v3/assets/direct-uploads';
  * client states (its signed URL enforces it). The ticket's max_bytes, where given, is the authority.
  */
 export const DIRECT_UPLOAD_MAX_BYTES = 200_000_000;
-
-/** A file on its way to a storage host can take longer than an API call. */
-export const STORAGE_PUT_TIMEOUT_MS = 10 * 60 * 1000;
 
 /** The file types HeyGen takes, by extension, with the content type sent for each. */
 export const UPLOAD_TYPES: Readonly<Record<string, string>> = {
@@ -331,13 +324,11 @@ function storageError(
 	itemIndex: number,
 	status?: number,
 ) {
-	return new NodeApiError(context.getNode(), { message } as JsonObject, {
-		message,
-		description,
-		httpCode: status ? String(status) : undefined,
-		itemIndex,
-	});
+	return heyGenApiError(context.getNode(), message, description, { status, itemIndex });
 }
+
+/** How much of a storage host's refusal (XML, usually) a message quotes. */
+const STORAGE_ANSWER_LENGTH = 200;
 
 /** Headers no storage PUT carries, whatever upload_headers holds: the API key stays with the API. */
 const NEVER_TO_STORAGE = new Set(['x-api-key', 'authorization', 'cookie']);
@@ -368,8 +359,7 @@ async function putToStorage(
 	reads: FileReads,
 	itemIndex: number,
 ) {
-	const target = new URL(ticket.uploadUrl);
-	const where = `${target.origin}${target.pathname}`;
+	const where = shownUrl(ticket.uploadUrl);
 	const send = async () =>
 		(await this.helpers.httpRequest({
 			method: 'PUT',
@@ -380,7 +370,7 @@ async function putToStorage(
 			json: false,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: STORAGE_PUT_TIMEOUT_MS,
+			timeout: TRANSFER_TIMEOUT_MS,
 			disableFollowRedirect: true,
 			abortSignal: this.getExecutionCancelSignal(),
 		})) as IN8nHttpFullResponse;
@@ -403,7 +393,7 @@ async function putToStorage(
 	const status = response.statusCode;
 	if (status >= 200 && status < 300) return;
 	const answer =
-		typeof response.body === 'string' ? response.body.replace(/\s+/g, ' ').slice(0, 200) : '';
+		typeof response.body === 'string' ? snippet(response.body, STORAGE_ANSWER_LENGTH) : '';
 	throw storageError(
 		this,
 		`HeyGen's storage refused the upload of "${file.fileName}" (${status})`,
