@@ -258,6 +258,7 @@ describe('Asset → Upload', () => {
 				url: expect.stringContaining('/files/image/'),
 				mime_type: 'image/png',
 				size_bytes: png.length,
+				status: 'completed',
 			},
 			{
 				id: standIn.uploads[1].assetId,
@@ -265,6 +266,7 @@ describe('Asset → Upload', () => {
 				url: expect.stringContaining('/files/audio/'),
 				mime_type: 'audio/mpeg',
 				size_bytes: mp3.length,
+				status: 'completed',
 			},
 		]);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
@@ -273,7 +275,7 @@ describe('Asset → Upload', () => {
 			['multipart', sha256(mp3)],
 		]);
 		const keys = standIn.uploads.map((upload) => upload.idempotencyKey);
-		expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
+		expect(keys[0]).toMatch(/^upload:[0-9a-f]{32}$/);
 		expect(keys[0]).not.toBe(keys[1]);
 	});
 
@@ -420,7 +422,11 @@ describe('Asset → Upload', () => {
 				standIn.requests
 					.filter((request) => request.method === 'POST')
 					.map((request) => request.idempotencyKey),
-			).toEqual([standIn.uploads[0].idempotencyKey, standIn.uploads[0].idempotencyKey]);
+			).toEqual([
+				expect.stringMatching(/^create:[0-9a-f]{32}$/),
+				standIn.uploads[0].idempotencyKey,
+			]);
+			expect(standIn.uploads[0].idempotencyKey).toMatch(/^complete:[0-9a-f]{32}$/);
 		});
 
 		it('a storage host that fails once is tried again with the whole file', async () => {

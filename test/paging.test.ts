@@ -81,7 +81,7 @@ describe('upload format', () => {
 		contentType: 'application/pdf',
 		size,
 		open: async () => Readable.from([content.subarray(0, 2), content.subarray(2)]),
-		idempotencyKey: 'k',
+		position: ['k'],
 	});
 
 	async function read(body: Promise<Buffer | Readable>) {

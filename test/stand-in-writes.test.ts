@@ -68,6 +68,7 @@ it('POST /v3/assets reads the file field whole, even when its bytes look like a 
 		url: expect.any(String),
 		mime_type: 'image/png',
 		size_bytes: content.length,
+		status: 'completed',
 	});
 	expect(standIn.uploads[0].sha256).toBe(createHash('sha256').update(content).digest('hex'));
 	expect(standIn.assets[0]).toMatchObject({
@@ -84,7 +85,7 @@ it('POST /v3/assets refuses a file above 32 MB with 413, a type it does not take
 		multipart(Buffer.alloc(MULTIPART_MAX_BYTES + 1), 'big.mp4', 'video/mp4'),
 	);
 	expect(tooBig.status).toBe(413);
-	expect(tooBig.body.error.code).toBe('file_too_large');
+	expect(tooBig.body.error.code).toBe('payload_too_large');
 	const gif = await call(
 		'POST',
 		api('/v3/assets'),
@@ -151,7 +152,7 @@ describe('direct upload', () => {
 		});
 		expect(early.status).toBe(409);
 		const put = await call('PUT', ticket.upload_url, {
-			headers: ticket.upload_headers,
+			headers: { 'content-type': 'video/mp4', ...ticket.upload_headers },
 			body: content,
 		});
 		expect(put.status).toBe(200);
@@ -168,10 +169,95 @@ describe('direct upload', () => {
 		expect(standIn.assets[0].id).toBe(ticket.asset_id);
 	});
 
-	it('the upload URL refuses an API key, other headers, another size, a wrong checksum and, once expired, everything', async () => {
+	/** The PUT as HeyGen's client sends it: Content-Type as declared, then upload_headers. */
+	const putHeaders = (ticket: { upload_headers: Record<string, string> }) => ({
+		'content-type': 'video/mp4',
+		...ticket.upload_headers,
+	});
+
+	it('upload_headers is {} and the URL is signed for the Content-Type: a PUT without it, or with another, is refused (403)', async () => {
 		const ticket = await create();
+		expect(ticket.upload_headers).toEqual({});
+		for (const headers of [{}, { 'content-type': 'application/octet-stream' }] as Array<
+			Record<string, string>
+		>) {
+			const refused = await call('PUT', ticket.upload_url, { headers, body: content });
+			expect(refused.status).toBe(403);
+			expect(refused.text).toMatch(/SignatureDoesNotMatch/);
+		}
+		const put = await call('PUT', ticket.upload_url, {
+			headers: putHeaders(ticket),
+			body: content,
+		});
+		expect(put.status).toBe(200);
+	});
+
+	async function completeOf(ticket: { asset_id: string }, headers: Record<string, string> = {}) {
+		return await call('POST', api(`/v3/assets/${ticket.asset_id}/complete`), {
+			headers: { ...key(), 'content-type': 'application/json', ...headers },
+			body: JSON.stringify({ checksum_sha256: checksum }),
+		});
+	}
+
+	it('complete answers 409 conflict "Uploaded object not found yet" while the storage catches up (storageLag)', async () => {
+		standIn.set({ storageLag: 2 });
+		const ticket = await create();
+		await call('PUT', ticket.upload_url, { headers: putHeaders(ticket), body: content });
+		const answers = [await completeOf(ticket), await completeOf(ticket), await completeOf(ticket)];
+		expect(answers.map((answer) => answer.status)).toEqual([409, 409, 200]);
+		expect(answers[0].body.error).toMatchObject({
+			code: 'conflict',
+			message: 'Uploaded object not found yet',
+		});
+		expect(standIn.uploads).toHaveLength(1);
+	});
+
+	it('a request whose Idempotency-Key is still being carried out gets 409 request_in_progress, then the stored answer', async () => {
+		const ticket = await create();
+		await call('PUT', ticket.upload_url, { headers: putHeaders(ticket), body: content });
+		standIn.set({ writeMs: 1000 });
+		const first = completeOf(ticket, { 'idempotency-key': 'complete-1' });
+		const completePath = `/v3/assets/${ticket.asset_id}/complete`;
+		// The first one has arrived (it is then being carried out for writeMs).
+		while (standIn.requestsTo(completePath).length === 0)
+			await new Promise((resolve) => setTimeout(resolve, 5));
+		const during = await completeOf(ticket, { 'idempotency-key': 'complete-1' });
+		expect(during.status).toBe(409);
+		expect(during.body.error.code).toBe('request_in_progress');
+		const answered = await first;
+		const after = await completeOf(ticket, { 'idempotency-key': 'complete-1' });
+		expect(after.body).toEqual(answered.body);
+		expect(standIn.uploads).toHaveLength(1);
+	});
+
+	it('an asset may still be processing after complete: GET /v3/assets/statuses says so until it is completed (or failed)', async () => {
+		standIn.set({ processingPolls: 2 });
+		const ticket = await create();
+		await call('PUT', ticket.upload_url, { headers: putHeaders(ticket), body: content });
+		const done = await completeOf(ticket);
+		expect(done.body.data.status).toBe('processing');
+		const statuses = async () =>
+			(
+				await call('GET', api(`/v3/assets/statuses?asset_ids=${ticket.asset_id},nope`), {
+					headers: key(),
+				})
+			).body.data.assets;
+		expect(await statuses()).toEqual([
+			{ asset_id: ticket.asset_id, status: 'processing' },
+			{ asset_id: 'nope', status: 'not_found' },
+		]);
+		expect((await statuses())[0].status).toBe('processing');
+		expect((await statuses())[0].status).toBe('completed');
+		standIn.set({ processingFails: true });
+		expect((await statuses())[0].status).toBe('failed');
+	});
+
+	it('the upload URL refuses an API key, other signed headers, another size, a wrong checksum and, once expired, everything', async () => {
+		standIn.set({ signedSizeHeader: true });
+		const ticket = await create();
+		expect(ticket.upload_headers).toEqual({ 'x-stand-in-signed-size': String(content.length) });
 		const withKey = await call('PUT', ticket.upload_url, {
-			headers: { ...ticket.upload_headers, ...key() },
+			headers: { ...putHeaders(ticket), ...key() },
 			body: content,
 		});
 		expect(withKey.status).toBe(400);
@@ -187,14 +273,14 @@ describe('direct upload', () => {
 		expect(
 			(
 				await call('PUT', ticket.upload_url, {
-					headers: ticket.upload_headers,
+					headers: putHeaders(ticket),
 					body: content.subarray(1),
 				})
 			).status,
 		).toBe(400);
 		const wrong = Buffer.from('b'.repeat(1000));
 		const bad = await call('PUT', ticket.upload_url, {
-			headers: ticket.upload_headers,
+			headers: putHeaders(ticket),
 			body: wrong,
 		});
 		expect(bad.status).toBe(400);
@@ -210,7 +296,7 @@ describe('direct upload', () => {
 				}),
 			});
 			const late = await call('PUT', body.data.upload_url, {
-				headers: body.data.upload_headers,
+				headers: putHeaders(body.data),
 				body: content,
 			});
 			expect(late.status).toBe(403);

@@ -99,6 +99,9 @@ it('answers 401 in the v1 shape and in the v3 shape', async () => {
 
 it('serves users/me and folders', async () => {
 	expect((await get('/v3/users/me')).body.data.username).toBe(standIn.username);
+	expect(['wallet', 'subscription', 'usage_based']).toContain(
+		(await get('/v3/users/me')).body.data.billing_type,
+	);
 	const folders = await get('/v1/folders');
 	expect(folders.body.data.folders.map((folder: { id: string }) => folder.id)).toEqual(
 		standIn.folders.map((folder) => folder.id),

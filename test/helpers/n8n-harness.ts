@@ -151,6 +151,10 @@ export interface RunOptions {
 	abortSignal?: AbortSignal;
 	/** The node's typeVersion (default 1, as the older tests were written for). */
 	nodeVersion?: number;
+	/** Run in this execution (default: one of its own), as a node in a loop runs again in the same one. */
+	executionId?: string;
+	/** The node's run in that execution (default 0): Loop Over Items runs it once per batch. */
+	runIndex?: number;
 }
 
 let executions = 0;
@@ -232,6 +236,7 @@ export async function runHeyGenNode(options: RunOptions) {
 		options.nodeVersion,
 	);
 	const nodeType = workflow.nodeTypes.getByNameAndVersion(NODE_TYPE) as HeyGen;
+	if (options.executionId) additionalData.executionId = options.executionId;
 	const input = options.input ?? [{ json: {} }];
 	const executeData: IExecuteData = { node, data: { main: [input] }, source: null };
 	const context = new ExecuteContext(
@@ -240,7 +245,7 @@ export async function runHeyGenNode(options: RunOptions) {
 		additionalData,
 		'manual',
 		createEmptyRunExecutionData(),
-		0,
+		options.runIndex ?? 0,
 		input,
 		{ main: [input] },
 		executeData,

@@ -36,6 +36,26 @@ const UPLOAD_TYPES = /** @type {Record<string, string>} */ ({
 	'application/x-subrip': 'document',
 });
 
+/** The upload behaviours' defaults: HeyGen's contract at its plainest (no lag, nothing processing). */
+const UPLOAD_BEHAVIOUR = {
+	storageLag: 0,
+	writeMs: 0,
+	processingPolls: 0,
+	processingFails: false,
+	signedSizeHeader: false,
+	ticketMaxBytes: 0,
+	emptyAnswers: false,
+};
+
+/** The upload behaviours a start option sets. @param {Record<string, unknown>} options */
+function pickUploadBehaviour(options) {
+	return Object.fromEntries(
+		Object.keys(UPLOAD_BEHAVIOUR)
+			.filter((name) => options[name] !== undefined)
+			.map((name) => [name, options[name]]),
+	);
+}
+
 /** @typedef {'image' | 'audio' | 'video'} FileType */
 /**
  * @typedef {object} Asset
@@ -99,6 +119,17 @@ const UPLOAD_TYPES = /** @type {Record<string, string>} */ ({
  * @property {string | undefined} rateLimitRetryAfter the Retry-After header sent with those 429s (none when undefined)
  * @property {number} clockOffsetSeconds how far the server's clock is ahead of this machine's (negative: behind):
  *   its Date header and the upload time of what is uploaded to it
+ * @property {number} storageLag complete answers 409 conflict "Uploaded object not found yet" this
+ *   many times after the PUT, as HeyGen's eventually consistent storage does for a moment
+ * @property {number} writeMs an upload, direct-upload or complete request takes this long after it
+ *   arrives; a request with its Idempotency-Key meanwhile gets 409 request_in_progress
+ * @property {number} processingPolls a new asset is `processing` for this many status reads, then `completed`
+ * @property {boolean} processingFails such an asset ends `failed` instead
+ * @property {number} ticketMaxBytes a direct-upload ticket's max_bytes when not 0 (else the signed size);
+ *   a PUT above it is refused, as HeyGen's signed URL refuses one (HeyGen's client states 200 MB)
+ * @property {boolean} emptyAnswers a DELETE or complete that succeeds answers 204 with an empty body
+ * @property {boolean} signedSizeHeader upload_headers carries an extra signed header the PUT must send;
+ *   by default upload_headers is {} and the PUT is signed for its Content-Type only (HeyGen's contract)
  */
 /**
  * @typedef {object} Busy
@@ -334,6 +365,8 @@ async function startStandIn(options = {}) {
 		maxInFlight: options.maxInFlight,
 		rateLimitRetryAfter: options.rateLimitRetryAfter,
 		clockOffsetSeconds: options.clockOffsetSeconds ?? 0,
+		...UPLOAD_BEHAVIOUR,
+		...pickUploadBehaviour(options),
 	};
 	/** Now on the server's clock (ms). */
 	const clockNow = () => Date.now() + behaviour.clockOffsetSeconds * 1000;
@@ -366,9 +399,14 @@ async function startStandIn(options = {}) {
 	const deleted = [];
 	/** @type {Map<string, { status: number, body: unknown }>} answers by path and Idempotency-Key */
 	const idempotent = new Map();
+	/** Path and Idempotency-Key of the writes still being carried out. @type {Set<string>} */
+	const inProgress = new Set();
+	/** Status reads left before an asset is done processing, by asset id. @type {Map<string, number>} */
+	const processing = new Map();
 	/**
 	 * @type {Map<string, { filename: string, contentType: string, size: number, checksum?: string, signature: string,
-	 *   expiresAt: number, received?: { sha256: string, bytes?: Buffer, idempotencyKey?: string }, asset?: Asset }>}
+	 *   expiresAt: number, received?: { sha256: string, bytes?: Buffer, idempotencyKey?: string }, asset?: Asset,
+	 *   lagLeft: number }>}
 	 */
 	const directUploads = new Map();
 	/** The file host's origin: the same server under another name, as HeyGen's files are not on its API host. */
@@ -511,7 +549,30 @@ async function startStandIn(options = {}) {
 			},
 		};
 		account.assets.unshift(asset);
+		if (behaviour.processingPolls > 0) processing.set(id, behaviour.processingPolls);
 		return asset;
+	}
+
+	/** An asset's processing status, as GET /v3/assets/statuses gives it. @param {string} id */
+	function assetStatus(id) {
+		if (!account.assets.some((asset) => asset.id === id)) return 'not_found';
+		const left = processing.get(id);
+		if (left === undefined) return behaviour.processingFails ? 'failed' : 'completed';
+		return left > 0 ? 'processing' : behaviour.processingFails ? 'failed' : 'completed';
+	}
+
+	/** GET /v3/assets/statuses?asset_ids=a,b: each asset's status; a read counts down its processing. @param {Record<string, string>} query */
+	function assetStatuses(query) {
+		const ids = (query.asset_ids ?? '').split(',').filter((id) => id !== '');
+		if (ids.length === 0)
+			throw new HttpError(400, v3Error('validation_error', 'asset_ids is required', 'asset_ids'));
+		const statuses = ids.map((id) => {
+			const status = assetStatus(id);
+			const left = processing.get(id);
+			if (left !== undefined && left > 0) processing.set(id, left - 1);
+			return { asset_id: id, status };
+		});
+		return { data: { assets: statuses } };
 	}
 
 	/** @param {Asset} asset */
@@ -520,6 +581,7 @@ async function startStandIn(options = {}) {
 		url: present(asset).url,
 		mime_type: asset.file?.contentType,
 		size_bytes: asset.file?.size,
+		status: processing.has(asset.id) ? 'processing' : 'completed',
 	});
 
 	/** @param {http.IncomingMessage} req @param {string} name */
@@ -548,7 +610,7 @@ async function startStandIn(options = {}) {
 		if (!boundary)
 			throw new HttpError(
 				400,
-				v3Error('invalid_request', 'Expected multipart/form-data with a boundary'),
+				v3Error('validation_error', 'Expected multipart/form-data with a boundary'),
 			);
 		const declared = Number(header(req, 'content-length') ?? NaN);
 		const limit = options.multipartMaxBytes ?? MULTIPART_MAX_BYTES;
@@ -582,7 +644,7 @@ async function startStandIn(options = {}) {
 					current = '';
 				},
 			}).catch((error) => {
-				throw new HttpError(400, v3Error('invalid_request', String(error.message)));
+				throw new HttpError(400, v3Error('validation_error', String(error.message)));
 			});
 		} else {
 			for await (const _chunk of req);
@@ -591,23 +653,19 @@ async function startStandIn(options = {}) {
 			throw new HttpError(
 				413,
 				v3Error(
-					'file_too_large',
+					'payload_too_large',
 					`The file is larger than ${limit} bytes; use a direct upload`,
 					'file',
 				),
 			);
 		if (!file)
-			throw new HttpError(400, v3Error('invalid_parameter', 'The form has no file field', 'file'));
+			throw new HttpError(400, v3Error('validation_error', 'The form has no file field', 'file'));
 		if (file.size === 0)
-			throw new HttpError(400, v3Error('invalid_parameter', 'The file is empty', 'file'));
+			throw new HttpError(400, v3Error('validation_error', 'The file is empty', 'file'));
 		if (!UPLOAD_TYPES[file.contentType])
 			throw new HttpError(
 				400,
-				v3Error(
-					'unsupported_file_type',
-					`Files of type ${file.contentType} are not supported`,
-					'file',
-				),
+				v3Error('validation_error', `Files of type ${file.contentType} are not supported`, 'file'),
 			);
 		const sha256 = file.hash.digest('hex');
 		const asset = createAsset({
@@ -639,12 +697,12 @@ async function startStandIn(options = {}) {
 			checksum_sha256: checksum,
 		} = body;
 		if (typeof filename !== 'string' || filename === '')
-			throw new HttpError(400, v3Error('invalid_parameter', 'filename is required', 'filename'));
+			throw new HttpError(400, v3Error('validation_error', 'filename is required', 'filename'));
 		if (typeof contentType !== 'string' || !UPLOAD_TYPES[contentType])
 			throw new HttpError(
 				400,
 				v3Error(
-					'unsupported_file_type',
+					'validation_error',
 					`content_type ${String(contentType)} is not supported`,
 					'content_type',
 				),
@@ -652,18 +710,18 @@ async function startStandIn(options = {}) {
 		if (!Number.isInteger(size) || size < 1)
 			throw new HttpError(
 				400,
-				v3Error('invalid_parameter', 'size_bytes must be a positive integer', 'size_bytes'),
+				v3Error('validation_error', 'size_bytes must be a positive integer', 'size_bytes'),
 			);
 		const maxBytes = options.maxDirectUploadBytes ?? DIRECT_UPLOAD_MAX_BYTES;
 		if (size > maxBytes)
 			throw new HttpError(
 				413,
-				v3Error('file_too_large', `size_bytes is over the limit of ${maxBytes}`, 'size_bytes'),
+				v3Error('payload_too_large', `size_bytes is over the limit of ${maxBytes}`, 'size_bytes'),
 			);
 		if (checksum !== undefined && !/^[0-9a-f]{64}$/.test(String(checksum)))
 			throw new HttpError(
 				400,
-				v3Error('invalid_parameter', 'checksum_sha256 must be 64 hex digits', 'checksum_sha256'),
+				v3Error('validation_error', 'checksum_sha256 must be 64 hex digits', 'checksum_sha256'),
 			);
 		const assetId = crypto.randomBytes(16).toString('hex');
 		const ttlMs = options.uploadUrlTtlMs ?? UPLOAD_URL_TTL_SECONDS * 1000;
@@ -677,13 +735,15 @@ async function startStandIn(options = {}) {
 			expiresAt: Date.now() + ttlMs,
 			received: undefined,
 			asset: undefined,
+			lagLeft: behaviour.storageLag,
 		});
 		return {
 			asset_id: assetId,
 			upload_url: `${fileOrigin()}/uploads/${assetId}?expires=${Math.floor((Date.now() + ttlMs) / 1000)}&signature=${signature}`,
-			upload_headers: { 'content-type': contentType, 'x-stand-in-signed-size': String(size) },
+			// HeyGen's upload_headers may be {}: the URL is signed for the Content-Type, which the client sets.
+			upload_headers: behaviour.signedSizeHeader ? { 'x-stand-in-signed-size': String(size) } : {},
 			expires_in_seconds: Math.round(ttlMs / 1000),
-			max_bytes: size,
+			max_bytes: behaviour.ticketMaxBytes || size,
 			status: 'pending_upload',
 		};
 	}
@@ -721,7 +781,7 @@ async function startStandIn(options = {}) {
 			return storageError(403, 'AccessDenied', 'Request has expired');
 		if (
 			header(req, 'content-type') !== ticket.contentType ||
-			header(req, 'x-stand-in-signed-size') !== String(ticket.size)
+			(behaviour.signedSizeHeader && header(req, 'x-stand-in-signed-size') !== String(ticket.size))
 		) {
 			return storageError(
 				403,
@@ -729,6 +789,12 @@ async function startStandIn(options = {}) {
 				'The signed headers were not sent as given',
 			);
 		}
+		if (behaviour.ticketMaxBytes && ticket.size > behaviour.ticketMaxBytes)
+			return storageError(
+				400,
+				'EntityTooLarge',
+				'Your proposed upload exceeds the maximum allowed size',
+			);
 		if (Number(header(req, 'content-length')) !== ticket.size)
 			return storageError(400, 'InvalidRequest', `Content-Length must be ${ticket.size}`);
 		const hash = crypto.createHash('sha256');
@@ -768,13 +834,17 @@ async function startStandIn(options = {}) {
 			if (!ticket.received)
 				throw new HttpError(
 					409,
-					v3Error('upload_incomplete', 'The file has not been uploaded to upload_url'),
+					v3Error('conflict', 'The file has not been uploaded to upload_url'),
 				);
+			if (ticket.lagLeft > 0) {
+				ticket.lagLeft -= 1;
+				throw new HttpError(409, v3Error('conflict', 'Uploaded object not found yet'));
+			}
 			if (body.checksum_sha256 !== undefined && body.checksum_sha256 !== ticket.received.sha256) {
 				throw new HttpError(
 					400,
 					v3Error(
-						'checksum_mismatch',
+						'validation_error',
 						'checksum_sha256 does not match the uploaded file',
 						'checksum_sha256',
 					),
@@ -801,7 +871,7 @@ async function startStandIn(options = {}) {
 				idempotencyKey: header(req, 'idempotency-key'),
 			});
 		}
-		return { ...uploadedAnswer(ticket.asset), status: 'completed' };
+		return uploadedAnswer(ticket.asset);
 	}
 
 	/**
@@ -824,6 +894,32 @@ async function startStandIn(options = {}) {
 			for await (const _chunk of req);
 			return replay;
 		}
+		if (replayKey !== undefined && inProgress.has(replayKey)) {
+			for await (const _chunk of req);
+			return {
+				status: 409,
+				body: v3Error('request_in_progress', 'A request with this Idempotency-Key is in progress'),
+			};
+		}
+		if (replayKey !== undefined) inProgress.add(replayKey);
+		try {
+			const answer = await carryOutWrite(req, path, one);
+			// HeyGen has the whole request by now: a client that leaves meanwhile does not stop it.
+			if (behaviour.writeMs > 0 && req.method === 'POST')
+				await new Promise((resolve) => setTimeout(resolve, behaviour.writeMs).unref());
+			if (replayKey !== undefined && answer.status < 400) idempotent.set(replayKey, answer);
+			return answer;
+		} finally {
+			if (replayKey !== undefined) inProgress.delete(replayKey);
+		}
+	}
+
+	/**
+	 * One write, carried out.
+	 * @param {http.IncomingMessage} req @param {string} path @param {RegExpExecArray | null} one
+	 * @returns {Promise<{ status: number, body: unknown }>}
+	 */
+	async function carryOutWrite(req, path, one) {
 		/** @type {{ status: number, body: unknown }} */
 		let answer;
 		try {
@@ -852,7 +948,6 @@ async function startStandIn(options = {}) {
 			for await (const _chunk of req);
 			return { status: error.status, body: error.body };
 		}
-		if (replayKey !== undefined) idempotent.set(replayKey, answer);
 		return answer;
 	}
 
@@ -1113,6 +1208,11 @@ async function startStandIn(options = {}) {
 			if (write) {
 				record.status = write.status;
 				if (record.dropped) return req.socket.destroy();
+				const emptyAnswer =
+					behaviour.emptyAnswers &&
+					write.status === 200 &&
+					(req.method === 'DELETE' || path.endsWith('/complete'));
+				if (emptyAnswer) return res.writeHead(204).end();
 				return sendJson(res, write.status, write.body);
 			}
 			if (req.method !== 'GET')
@@ -1126,6 +1226,7 @@ async function startStandIn(options = {}) {
 			if (path === '/v1/asset/list') return sendJson(res, 200, listAssets(query));
 			if (path === '/v1/folders') return sendJson(res, 200, listFolders(query));
 			if (path === '/v3/assets') return sendJson(res, 200, listAssetsV3(query));
+			if (path === '/v3/assets/statuses') return sendJson(res, 200, assetStatuses(query));
 			const one = /^\/v3\/assets\/([^/]+)$/.exec(path);
 			if (one) return sendJson(res, 200, { data: v3Asset(findAsset(decodeURIComponent(one[1]))) });
 			if (path === '/v3/users/me') {
@@ -1135,7 +1236,7 @@ async function startStandIn(options = {}) {
 						email: `${username}@example.com`,
 						first_name: 'Stand',
 						last_name: 'In',
-						billing_type: 'api',
+						billing_type: 'usage_based',
 					},
 				});
 			}
@@ -1337,6 +1438,7 @@ async function startStandIn(options = {}) {
 			uploads.length = 0;
 			deleted.length = 0;
 			idempotent.clear();
+			processing.clear();
 			countByPath.clear();
 			fileStats.maxInFlight = fileStats.inFlight;
 			apiStats.maxInFlight = apiStats.inFlight;
@@ -1350,8 +1452,11 @@ async function startStandIn(options = {}) {
 				maxInFlight: options.maxInFlight,
 				rateLimitRetryAfter: options.rateLimitRetryAfter,
 				clockOffsetSeconds: options.clockOffsetSeconds ?? 0,
+				...UPLOAD_BEHAVIOUR,
+				...pickUploadBehaviour(options),
 			});
 			busyPages = 0;
+			inProgress.clear();
 			busyChanges.added.length = 0;
 			busyChanges.removed.length = 0;
 		},

@@ -1,8 +1,7 @@
-import type { JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { HeyGenContext } from './context';
-import { asNodeError } from './errors';
+import { asNodeError, heyGenApiError } from './errors';
 import { pause } from './pause';
 import { runShared } from './run';
 
@@ -18,9 +17,7 @@ export function cancelledError(
 	what: string,
 	itemIndex?: number,
 ): NodeApiError {
-	return new NodeApiError(context.getNode(), { message: CANCELLED_MESSAGE } as JsonObject, {
-		message: CANCELLED_MESSAGE,
-		description: `${what} was stopped.`,
+	return heyGenApiError(context.getNode(), CANCELLED_MESSAGE, `${what} was stopped.`, {
 		itemIndex,
 	});
 }

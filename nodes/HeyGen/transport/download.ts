@@ -4,18 +4,15 @@ import type {
 	IExecuteFunctions,
 	IN8nHttpFullResponse,
 	INodeExecutionData,
-	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
-import { asNodeError } from './errors';
+import { asNodeError, heyGenApiError } from './errors';
 import { isCancellation } from './cancel';
 import type { Readable } from './request';
 import { mapWithConcurrency } from './concurrency';
-import { sendWithRetries } from './retry';
-
-/** Timeout for one file download: files can be large, but a stalled host must not hang the run. */
-export const DOWNLOAD_TIMEOUT_MS = 10 * 60 * 1000;
+import { headerValue } from './response';
+import { sendWithRetries, TRANSFER_TIMEOUT_MS } from './retry';
+import { shownUrl } from './userInfo';
 
 const EXTENSION_BY_MIME: Record<string, string> = {
 	'image/png': 'png',
@@ -73,16 +70,6 @@ export function fileNameFor(asset: IDataObject, mimeType: string | undefined, ur
 /** Why an asset came out without its file, in the item (instead of failing the run). */
 export const NO_URL_REASON = 'HeyGen lists this asset without a download URL';
 
-/** The asset's URL as the messages name it: host and path, never the query (signed URLs carry tokens there). */
-function shownUrl(url: string): string {
-	try {
-		const parsed = new URL(url);
-		return `${parsed.origin}${parsed.pathname}`;
-	} catch {
-		return 'an address that is not a URL';
-	}
-}
-
 function downloadError(
 	context: IExecuteFunctions,
 	asset: IDataObject,
@@ -92,12 +79,41 @@ function downloadError(
 	status?: number,
 ) {
 	const message = `Could not download asset ${String(asset.id)}${suffix}`;
-	return new NodeApiError(context.getNode(), { message } as JsonObject, {
-		message,
-		description,
-		httpCode: status ? String(status) : undefined,
-		itemIndex,
-	});
+	return heyGenApiError(context.getNode(), message, description, { status, itemIndex });
+}
+
+/**
+ * One attempt at an asset's file: the GET, and on a 2xx its body streamed into n8n's binary data
+ * (a connection that drops mid-file fails here, and the whole download is tried again).
+ */
+async function fetchFile(
+	context: IExecuteFunctions,
+	asset: IDataObject,
+	url: string,
+	stop: AbortSignal | undefined,
+	received: (binary: IBinaryData) => void,
+): Promise<IN8nHttpFullResponse> {
+	const response = (await context.helpers.httpRequest({
+		method: 'GET',
+		url,
+		encoding: 'stream',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: TRANSFER_TIMEOUT_MS,
+		abortSignal: stop,
+	})) as IN8nHttpFullResponse;
+	const body = response.body as Readable;
+	if (response.statusCode < 200 || response.statusCode >= 300) {
+		body.destroy();
+		return response;
+	}
+	const contentType = headerValue(response.headers, 'content-type');
+	const mimeType =
+		typeof contentType === 'string' ? contentType.split(';')[0].trim().toLowerCase() : undefined;
+	received(
+		await context.helpers.prepareBinaryData(body, fileNameFor(asset, mimeType, url), mimeType),
+	);
+	return response;
 }
 
 /**
@@ -118,34 +134,8 @@ export async function downloadAsset(
 		return { json: { ...asset, download_skipped: NO_URL_REASON }, pairedItem: { item: itemIndex } };
 	}
 	let binary: IBinaryData | undefined;
-	const send = async (stop: AbortSignal) => {
-		const response = (await this.helpers.httpRequest({
-			method: 'GET',
-			url,
-			encoding: 'stream',
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: DOWNLOAD_TIMEOUT_MS,
-			abortSignal: stop,
-		})) as IN8nHttpFullResponse;
-		const body = response.body as Readable;
-		if (response.statusCode < 200 || response.statusCode >= 300) {
-			body.destroy();
-			return response;
-		}
-		const contentType = Object.entries(response.headers ?? {}).find(
-			([key]) => key.toLowerCase() === 'content-type',
-		)?.[1];
-		const mimeType =
-			typeof contentType === 'string' ? contentType.split(';')[0].trim().toLowerCase() : undefined;
-		// A connection that drops mid-file fails here, and the whole download is tried again.
-		binary = await this.helpers.prepareBinaryData(
-			body,
-			fileNameFor(asset, mimeType, url),
-			mimeType,
-		);
-		return response;
-	};
+	const send = async (stop: AbortSignal) =>
+		await fetchFile(this, asset, url, stop, (received) => (binary = received));
 	const where = shownUrl(url);
 	const { response, earlier } = await sendWithRetries(
 		this,

@@ -41,6 +41,8 @@ export interface HeyGenErrorDetails {
 	location?: string;
 	/** What the attempts before this answer got (statuses or network codes), oldest first. */
 	earlierAttempts?: string[];
+	/** How long 409s were waited out before this answer (waitOutConflicts). */
+	waitedMs?: number;
 	itemIndex?: number;
 }
 
@@ -114,19 +116,16 @@ function describeStatus({ status, method = 'GET', endpoint, body, location }: He
 export function heyGenStatusError(node: INode, details: HeyGenErrorDetails): NodeApiError {
 	const { message, description: described } = describeStatus(details);
 	const earlier = details.earlierAttempts ?? [];
-	const description = earlier.length
+	const tried = earlier.length
 		? `${described} Earlier attempts of this request got: ${earlier.join(', ')}.`
 		: described;
-	const error = new NodeApiError(
-		node,
-		{ message, httpCode: String(details.status) } as JsonObject,
-		{
-			message,
-			description,
-			httpCode: String(details.status),
-			itemIndex: details.itemIndex,
-		},
-	);
+	const description = details.waitedMs
+		? `${tried} Waited ${details.waitedMs / 1000} s in all for HeyGen to finish before giving up.`
+		: tried;
+	const error = heyGenApiError(node, message, description, {
+		status: details.status,
+		itemIndex: details.itemIndex,
+	});
 	error.context.earlierAttempts = earlier;
 	return error;
 }
@@ -148,6 +147,25 @@ export function mayHaveActed(earlierAttempts: string[]): boolean {
 	return earlierAttempts.some((attempt) => !NOT_ACTED.has(attempt));
 }
 
+/**
+ * The one way the node builds a NodeApiError: its message, a description, and the HTTP status when
+ * there was an answer (n8n shows the status beside the message).
+ */
+export function heyGenApiError(
+	node: INode,
+	message: string,
+	description: string,
+	extra: { status?: number; itemIndex?: number } = {},
+): NodeApiError {
+	const httpCode = extra.status ? String(extra.status) : undefined;
+	return new NodeApiError(node, { message, ...(httpCode ? { httpCode } : {}) } as JsonObject, {
+		message,
+		description,
+		httpCode,
+		itemIndex: extra.itemIndex,
+	});
+}
+
 /** An error for a 2xx answer that is not what HeyGen documents. */
 export function heyGenContractError(
 	node: INode,
@@ -156,12 +174,7 @@ export function heyGenContractError(
 	status: number,
 	itemIndex?: number,
 ): NodeApiError {
-	return new NodeApiError(node, { message, httpCode: String(status) } as JsonObject, {
-		message,
-		description,
-		httpCode: String(status),
-		itemIndex,
-	});
+	return heyGenApiError(node, message, description, { status, itemIndex });
 }
 
 /** An error as n8n wants it thrown from a node: n8n's own error classes pass through unchanged. */

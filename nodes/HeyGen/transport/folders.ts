@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { endlessPagesError } from './assets';
-import { heyGenContractError } from './errors';
+import { heyGenApiError, heyGenContractError } from './errors';
 import { type Page, type PageWalk, walkPages } from './paging';
 import type { HeyGenContext } from './context';
 import { heyGenApiRequest } from './request';
@@ -22,16 +22,11 @@ function withRetiredFolders(context: HeyGenContext, itemIndex?: number) {
 	return (error: unknown) => {
 		if (error instanceof NodeApiError && (error.httpCode === '404' || error.httpCode === '410')) {
 			const message = `HeyGen's folder list (${FOLDERS_ENDPOINT}) answered ${error.httpCode}`;
-			throw new NodeApiError(
+			throw heyGenApiError(
 				context.getNode(),
-				{ message, httpCode: error.httpCode },
-				{
-					message,
-					description:
-						'HeyGen lists folders only through its v1 API, which it is retiring; v3 has no folder list yet, so the node cannot list folders. Check the Base URL of the credential; pick folders by ID meanwhile.',
-					httpCode: error.httpCode,
-					itemIndex,
-				},
+				message,
+				'HeyGen lists folders only through its v1 API, which it is retiring; v3 has no folder list yet, so the node cannot list folders. Check the Base URL of the credential; pick folders by ID meanwhile.',
+				{ status: Number(error.httpCode), itemIndex },
 			);
 		}
 		throw error;

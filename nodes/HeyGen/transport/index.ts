@@ -1,6 +1,7 @@
 export * from './assets';
 export * from './cancel';
 export * from './concurrency';
+export * from './conflict';
 export * from './context';
 export * from './download';
 export * from './errors';
@@ -9,6 +10,7 @@ export * from './paging';
 export * from './pause';
 export * from './run';
 export * from './limiter';
+export * from './processing';
 export * from './request';
 export * from './response';
 export * from './retry';

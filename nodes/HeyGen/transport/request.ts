@@ -3,12 +3,12 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestOptions,
 	IN8nHttpFullResponse,
-	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL } from './baseUrl';
+import { type ConflictKind, waitOutConflicts } from './conflict';
 import { CREDENTIAL_TYPE, credentialFor, type HeyGenContext } from './context';
+import { heyGenApiError } from './errors';
 import { headerValue, parseAnswer } from './response';
 import { RETRY_POLICY, sendWithRetries } from './retry';
 import { noteServerDate } from './serverClock';
@@ -32,6 +32,15 @@ export interface HeyGenRequest {
 	headers?: Record<string, string>;
 	body?: RequestBody;
 	itemIndex?: number;
+	/**
+	 * The 409s waited out and sent again (waitOutConflicts); by default request_in_progress when the
+	 * request carries an Idempotency-Key, as then the same key brings the stored answer.
+	 */
+	conflicts?: readonly ConflictKind[];
+}
+
+function conflictsOf(request: HeyGenRequest): readonly ConflictKind[] {
+	return request.conflicts ?? (request.headers?.['idempotency-key'] ? ['inProgress'] : []);
 }
 
 /** The request as the messages name it: method and path, never the query or the key. */
@@ -77,19 +86,21 @@ export async function heyGenApiRequest(
 			credentialsDecrypted,
 		})) as IN8nHttpFullResponse;
 	};
-	const { response, earlier } = await sendWithRetries(
+	const what = {
+		label: `to HeyGen (${requestLabel(request)})`,
+		target: `${method} ${withoutUserInfo(baseURL)}${endpoint}`,
+		itemIndex,
+	};
+	const exchange = async () =>
+		await sendWithRetries(this, what, send, (description) =>
+			heyGenApiError(node, 'Could not reach HeyGen', description, { itemIndex }),
+		);
+	const { response, earlier, waitedMs } = await waitOutConflicts(
 		this,
-		{
-			label: `to HeyGen (${requestLabel(request)})`,
-			target: `${method} ${withoutUserInfo(baseURL)}${endpoint}`,
-			itemIndex,
-		},
-		send,
-		(description) => {
-			const message = 'Could not reach HeyGen';
-			return new NodeApiError(node, { message } as JsonObject, { message, description, itemIndex });
-		},
+		what,
+		conflictsOf(request),
+		exchange,
 	);
 	noteServerDate(this, headerValue(response.headers, 'date'));
-	return parseAnswer(node, response, { method, endpoint, itemIndex, earlier });
+	return parseAnswer(node, response, { method, endpoint, itemIndex, earlier, waitedMs });
 }

@@ -3,7 +3,10 @@ import type { IDataObject, IN8nHttpFullResponse, INode } from 'n8n-workflow';
 import { heyGenContractError, heyGenErrorMessage, heyGenStatusError } from './errors';
 import { type HttpMethod, requestLabel } from './request';
 
-function parseJson(body: unknown): { ok: true; value: unknown } | { ok: false; text: string } {
+/** A body as JSON, or the text it is when it is not JSON. */
+export function parseJson(
+	body: unknown,
+): { ok: true; value: unknown } | { ok: false; text: string } {
 	if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) {
 		return { ok: true, value: body };
 	}
@@ -22,33 +25,58 @@ export function headerValue(headers: IN8nHttpFullResponse['headers'], name: stri
 	return undefined;
 }
 
-function snippet(text: string): string {
+/** How much of an answer that is not what was expected a message quotes. */
+const SNIPPET_LENGTH = 120;
+
+/** Some text of an answer for a message: whitespace folded, cut at `length`. */
+export function snippet(text: string, length = SNIPPET_LENGTH): string {
 	const flat = text.replace(/\s+/g, ' ').trim();
-	return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
+	return flat.length > length ? `${flat.slice(0, length)}…` : flat;
+}
+
+interface AnsweredRequest {
+	method: HttpMethod;
+	endpoint: string;
+	itemIndex?: number;
+	earlier: string[];
+	waitedMs?: number;
+}
+
+/** The error for an answer that is not a 2xx. */
+function statusError(
+	node: INode,
+	response: IN8nHttpFullResponse,
+	request: AnsweredRequest,
+	body: unknown,
+) {
+	const location = headerValue(response.headers, 'location');
+	return heyGenStatusError(node, {
+		status: response.statusCode,
+		method: request.method,
+		endpoint: request.endpoint,
+		body,
+		location: typeof location === 'string' ? location : undefined,
+		earlierAttempts: request.earlier,
+		waitedMs: request.waitedMs,
+		itemIndex: request.itemIndex,
+	});
 }
 
 /** Turns HeyGen's answer into its JSON body, or into the error it means. */
 export function parseAnswer(
 	node: INode,
 	response: IN8nHttpFullResponse,
-	request: { method: HttpMethod; endpoint: string; itemIndex?: number; earlier: string[] },
+	request: AnsweredRequest,
 ): IDataObject {
-	const { endpoint, itemIndex } = request;
+	const { itemIndex } = request;
 	const label = requestLabel(request);
 	const status = response.statusCode;
 	const parsed = parseJson(response.body);
 	if (status < 200 || status >= 300) {
-		const location = headerValue(response.headers, 'location');
-		throw heyGenStatusError(node, {
-			status,
-			method: request.method,
-			endpoint,
-			body: parsed.ok ? parsed.value : undefined,
-			location: typeof location === 'string' ? location : undefined,
-			earlierAttempts: request.earlier,
-			itemIndex,
-		});
+		throw statusError(node, response, request, parsed.ok ? parsed.value : undefined);
 	}
+	// A write answered with nothing (204, or an empty 200) succeeded and has nothing more to say.
+	if (!parsed.ok && parsed.text.trim() === '' && request.method !== 'GET') return { data: {} };
 	if (!parsed.ok) {
 		const contentType = headerValue(response.headers, 'content-type');
 		throw heyGenContractError(

@@ -1,15 +1,11 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IN8nHttpFullResponse,
-	JsonObject,
-} from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 import { createHash, randomBytes } from 'node:crypto';
 
-import { heyGenContractError } from './errors';
+import { heyGenApiError, heyGenContractError } from './errors';
 import { heyGenApiRequest, type Readable, requestLabel } from './request';
-import { sendWithRetries } from './retry';
+import { snippet } from './response';
+import { sendWithRetries, TRANSFER_TIMEOUT_MS } from './retry';
+import { shownUrl } from './userInfo';
 
 /** HeyGen's limit for a multipart upload (POST /v3/assets); larger files take the direct upload. */
 export const MULTIPART_MAX_BYTES = 32_000_000;
@@ -18,8 +14,11 @@ export const MULTIPART_MAX_BYTES = 32_000_000;
 export const UPLOAD_ENDPOINT = '/v3/assets';
 export const DIRECT_UPLOAD_ENDPOINT = '/v3/assets/direct-uploads';
 
-/** A file on its way to a storage host can take longer than an API call. */
-export const STORAGE_PUT_TIMEOUT_MS = 10 * 60 * 1000;
+/**
+ * The direct upload's cap where HeyGen's ticket gives no max_bytes: the 200 MB HeyGen's own upload
+ * client states (its signed URL enforces it). The ticket's max_bytes, where given, is the authority.
+ */
+export const DIRECT_UPLOAD_MAX_BYTES = 200_000_000;
 
 /** The file types HeyGen takes, by extension, with the content type sent for each. */
 export const UPLOAD_TYPES: Readonly<Record<string, string>> = {
@@ -64,12 +63,30 @@ export function uploadContentType(
 	return extension ? UPLOAD_TYPES[extension] : undefined;
 }
 
+/** Hex digits of a key's hash: 128 bits, so that two files never meet by chance. */
+const KEY_HASH_LENGTH = 32;
+
 /**
- * The Idempotency-Key of one upload: the same for every attempt at the same file from the same item
- * of the same execution, so a retried request can never create a second asset.
+ * An Idempotency-Key from its parts: the same parts give the same key, so a retried request can
+ * never create a second asset. Hex only, well inside HeyGen's 1–255 of [A-Za-z0-9_:.-].
  */
 export function idempotencyKey(parts: ReadonlyArray<string | number>): string {
-	return createHash('sha256').update(parts.map(String).join('\u0000')).digest('hex').slice(0, 32);
+	return createHash('sha256')
+		.update(parts.map(String).join('\u0000'))
+		.digest('hex')
+		.slice(0, KEY_HASH_LENGTH);
+}
+
+/** The requests of an upload that carry a key, each its own (HeyGen may scope keys per account). */
+export type KeyedRequest = 'upload' | 'create' | 'complete';
+
+/**
+ * The key of one request of one file's upload: where the file is in the run (execution, node, run,
+ * item, field) and what it is (its SHA-256, name and size). A retry of the same file reuses it; two
+ * different files — the same name and size in a loop, say — never share one.
+ */
+export function uploadKey(file: UploadFile, sha256: string, request: KeyedRequest): string {
+	return `${request}:${idempotencyKey([...file.position, sha256, file.fileName, file.size])}`;
 }
 
 /** A file to upload: what HeyGen is told about it, and a way to read it (anew for each attempt). */
@@ -78,7 +95,10 @@ export interface UploadFile {
 	contentType: string;
 	size: number;
 	open: () => Promise<Readable | Buffer>;
-	idempotencyKey: string;
+	/** Where the file is in the run (execution, node, run, item, field): part of its keys. */
+	position: ReadonlyArray<string | number>;
+	/** The error for a read of the file that fails part-way (n8n's binary data store, say). */
+	readError?: (error: unknown) => Error;
 }
 
 /** The created asset, as the node outputs it. */
@@ -97,13 +117,41 @@ function sizeError(file: UploadFile, sent: number) {
 }
 
 /** Yields a file's chunks and checks that it has exactly the size announced for it. */
-async function* exactly(file: UploadFile, source: Readable | Buffer): AsyncGenerator<Buffer> {
+/**
+ * A failed read of the file while a request sends it. n8n's request helper reports it as the
+ * request's failure (a network error, to the retry loop); kept here, it is the error thrown instead.
+ */
+interface FileReads {
+	failure?: Error;
+}
+
+/** Runs a request that sends the file; a failed read of the file is its error, not the network's. */
+async function sendingFile<T>(send: (reads: FileReads) => Promise<T>): Promise<T> {
+	const reads: FileReads = {};
+	try {
+		return await send(reads);
+	} catch (error) {
+		throw reads.failure ?? error;
+	}
+}
+
+async function* exactly(
+	file: UploadFile,
+	source: Readable | Buffer,
+	reads: FileReads = {},
+): AsyncGenerator<Buffer> {
 	let sent = 0;
-	for await (const chunk of Buffer.isBuffer(source) ? [source] : source) {
-		const bytes = chunk as Buffer;
-		sent += bytes.length;
-		if (sent > file.size) break;
-		yield bytes;
+	try {
+		for await (const chunk of Buffer.isBuffer(source) ? [source] : source) {
+			const bytes = chunk as Buffer;
+			sent += bytes.length;
+			if (sent > file.size) break;
+			yield bytes;
+		}
+	} catch (error) {
+		// Named as the read it is: inside a request it would otherwise read as a network failure.
+		reads.failure = file.readError ? file.readError(error) : (error as Error);
+		throw reads.failure;
 	}
 	if (sent !== file.size) throw sizeError(file, sent);
 }
@@ -125,6 +173,7 @@ function streamLike(like: Readable, chunks: AsyncIterable<Buffer>): Readable {
  */
 async function fileBody(
 	file: UploadFile,
+	reads: FileReads,
 	head = Buffer.alloc(0),
 	tail = Buffer.alloc(0),
 ): Promise<Buffer | Readable> {
@@ -135,7 +184,7 @@ async function fileBody(
 	}
 	async function* framed() {
 		yield head;
-		yield* exactly(file, source);
+		yield* exactly(file, source, reads);
 		yield tail;
 	}
 	return streamLike(source, framed());
@@ -149,6 +198,7 @@ function quoted(value: string): string {
 export function multipartBody(
 	file: UploadFile,
 	boundary = `----n8nHeyGen${randomBytes(12).toString('hex')}`,
+	reads: FileReads = {},
 ) {
 	const head = Buffer.from(
 		`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quoted(file.fileName)}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}\r\nContent-Type: ${file.contentType}\r\n\r\n`,
@@ -157,7 +207,7 @@ export function multipartBody(
 	return {
 		contentType: `multipart/form-data; boundary=${boundary}`,
 		length: head.length + file.size + tail.length,
-		body: async () => await fileBody(file, head, tail),
+		body: async () => await fileBody(file, reads, head, tail),
 	};
 }
 
@@ -167,9 +217,11 @@ function uploadedAsset(
 	file: UploadFile,
 	label: string,
 	itemIndex: number,
+	knownId?: string,
 ): UploadedAsset {
 	const data = body.data as IDataObject | null | undefined;
-	const id = data?.asset_id ?? data?.id;
+	// complete names the asset its ticket did; an empty answer (204) leaves that one.
+	const id = data?.asset_id ?? data?.id ?? (data ? knownId : undefined);
 	if (!data || typeof id !== 'string' || id === '') {
 		throw heyGenContractError(
 			context.getNode(),
@@ -193,22 +245,25 @@ function uploadedAsset(
 async function multipartUpload(
 	this: IExecuteFunctions,
 	file: UploadFile,
+	sha256: string,
 	itemIndex: number,
 ): Promise<UploadedAsset> {
-	const multipart = multipartBody(file);
-	const request = {
-		method: 'POST' as const,
-		endpoint: UPLOAD_ENDPOINT,
-		headers: {
-			'content-type': multipart.contentType,
-			'content-length': String(multipart.length),
-			'idempotency-key': file.idempotencyKey,
-		},
-		body: multipart.body,
-		itemIndex,
-	};
-	const body = await heyGenApiRequest.call(this, request);
-	return uploadedAsset(this, body, file, requestLabel(request), itemIndex);
+	return await sendingFile(async (reads) => {
+		const multipart = multipartBody(file, undefined, reads);
+		const request = {
+			method: 'POST' as const,
+			endpoint: UPLOAD_ENDPOINT,
+			headers: {
+				'content-type': multipart.contentType,
+				'content-length': String(multipart.length),
+				'idempotency-key': uploadKey(file, sha256, 'upload'),
+			},
+			body: multipart.body,
+			itemIndex,
+		};
+		const body = await heyGenApiRequest.call(this, request);
+		return uploadedAsset(this, body, file, requestLabel(request), itemIndex);
+	});
 }
 
 /** The SHA-256 of a file, read as a stream, for the storage host to check the upload against. */
@@ -247,8 +302,12 @@ function readTicket(
 			itemIndex,
 		);
 	}
+	// Lower-cased, so that a Content-Type among them replaces the node's own instead of doubling it.
 	const uploadHeaders = Object.fromEntries(
-		Object.entries(headers as IDataObject).map(([key, value]) => [key, String(value)]),
+		Object.entries(headers as IDataObject).map(([key, value]) => [
+			key.toLowerCase(),
+			String(value),
+		]),
 	);
 	return {
 		assetId: data.asset_id as string,
@@ -265,12 +324,31 @@ function storageError(
 	itemIndex: number,
 	status?: number,
 ) {
-	return new NodeApiError(context.getNode(), { message } as JsonObject, {
-		message,
-		description,
-		httpCode: status ? String(status) : undefined,
-		itemIndex,
-	});
+	return heyGenApiError(context.getNode(), message, description, { status, itemIndex });
+}
+
+/** How much of a storage host's refusal (XML, usually) a message quotes. */
+const STORAGE_ANSWER_LENGTH = 200;
+
+/** Headers no storage PUT carries, whatever upload_headers holds: the API key stays with the API. */
+const NEVER_TO_STORAGE = new Set(['x-api-key', 'authorization', 'cookie']);
+
+/**
+ * The storage PUT's headers as HeyGen's own client sends them: Content-Type is the declared type (the
+ * URL is signed for it, and upload_headers may be {}), then upload_headers on top; never the API key.
+ */
+export function storageHeaders(
+	ticket: Pick<DirectUploadTicket, 'uploadHeaders'>,
+	file: Pick<UploadFile, 'contentType' | 'size'>,
+): Record<string, string> {
+	const signed = Object.entries(ticket.uploadHeaders).filter(
+		([name]) => !NEVER_TO_STORAGE.has(name),
+	);
+	return {
+		'content-type': file.contentType,
+		...Object.fromEntries(signed),
+		'content-length': String(file.size),
+	};
 }
 
 /** PUT the file to the presigned storage URL: no API key goes there, only HeyGen's upload headers. */
@@ -278,21 +356,21 @@ async function putToStorage(
 	this: IExecuteFunctions,
 	ticket: DirectUploadTicket,
 	file: UploadFile,
+	reads: FileReads,
 	itemIndex: number,
 ) {
-	const target = new URL(ticket.uploadUrl);
-	const where = `${target.origin}${target.pathname}`;
+	const where = shownUrl(ticket.uploadUrl);
 	const send = async (signal: AbortSignal) =>
 		(await this.helpers.httpRequest({
 			method: 'PUT',
 			url: ticket.uploadUrl,
-			headers: { ...ticket.uploadHeaders, 'content-length': String(file.size) },
-			body: await fileBody(file),
+			headers: storageHeaders(ticket, file),
+			body: await fileBody(file, reads),
 			encoding: 'text',
 			json: false,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: STORAGE_PUT_TIMEOUT_MS,
+			timeout: TRANSFER_TIMEOUT_MS,
 			disableFollowRedirect: true,
 			abortSignal: signal,
 		})) as IN8nHttpFullResponse;
@@ -315,7 +393,7 @@ async function putToStorage(
 	const status = response.statusCode;
 	if (status >= 200 && status < 300) return;
 	const answer =
-		typeof response.body === 'string' ? response.body.replace(/\s+/g, ' ').slice(0, 200) : '';
+		typeof response.body === 'string' ? snippet(response.body, STORAGE_ANSWER_LENGTH) : '';
 	throw storageError(
 		this,
 		`HeyGen's storage refused the upload of "${file.fileName}" (${status})`,
@@ -331,18 +409,18 @@ async function putToStorage(
 async function directUpload(
 	this: IExecuteFunctions,
 	file: UploadFile,
+	checksum: string,
 	itemIndex: number,
 ): Promise<UploadedAsset> {
-	const checksum = await sha256Of(file);
 	const json = (value: IDataObject) => () => JSON.stringify(value);
-	const jsonHeaders = {
+	const jsonHeaders = (request: KeyedRequest) => ({
 		'content-type': 'application/json',
-		'idempotency-key': file.idempotencyKey,
-	};
+		'idempotency-key': uploadKey(file, checksum, request),
+	});
 	const created = await heyGenApiRequest.call(this, {
 		method: 'POST',
 		endpoint: DIRECT_UPLOAD_ENDPOINT,
-		headers: jsonHeaders,
+		headers: jsonHeaders('create'),
 		body: json({
 			filename: file.fileName,
 			content_type: file.contentType,
@@ -352,34 +430,41 @@ async function directUpload(
 		itemIndex,
 	});
 	const ticket = readTicket(this, created, itemIndex);
-	if (ticket.maxBytes !== undefined && file.size > ticket.maxBytes) {
+	const limit = ticket.maxBytes ?? DIRECT_UPLOAD_MAX_BYTES;
+	if (file.size > limit) {
 		throw storageError(
 			this,
-			`"${file.fileName}" is larger than HeyGen takes`,
-			`The file has ${file.size} bytes; HeyGen's upload allows ${ticket.maxBytes}.`,
+			`"${file.fileName}" is larger than HeyGen's direct upload takes (${limit} bytes)`,
+			`The file has ${file.size} bytes. Nothing was uploaded.`,
 			itemIndex,
 			413,
 		);
 	}
-	await putToStorage.call(this, ticket, file, itemIndex);
+	await sendingFile(async (reads) => await putToStorage.call(this, ticket, file, reads, itemIndex));
 	const request = {
 		method: 'POST' as const,
 		endpoint: `/v3/assets/${encodeURIComponent(ticket.assetId)}/complete`,
-		headers: jsonHeaders,
+		headers: jsonHeaders('complete'),
+		// Right after the PUT the storage may not show the object yet (HeyGen's client retries too).
+		conflicts: ['notFoundYet', 'inProgress'] as const,
 		body: json({ checksum_sha256: checksum }),
 		itemIndex,
 	};
 	const completed = await heyGenApiRequest.call(this, request);
-	return uploadedAsset(this, completed, file, requestLabel(request), itemIndex);
+	return uploadedAsset(this, completed, file, requestLabel(request), itemIndex, ticket.assetId);
 }
 
-/** Uploads one file as a new HeyGen asset, in one request or, when it is large, HeyGen's direct upload. */
+/**
+ * Uploads one file as a new HeyGen asset, in one request or, when it is large, HeyGen's direct
+ * upload. The file is read once first for its SHA-256 (streamed): its keys and the checksum.
+ */
 export async function uploadAsset(
 	this: IExecuteFunctions,
 	file: UploadFile,
 	itemIndex: number,
 ): Promise<UploadedAsset> {
+	const sha256 = await sha256Of(file);
 	return file.size <= MULTIPART_MAX_BYTES
-		? await multipartUpload.call(this, file, itemIndex)
-		: await directUpload.call(this, file, itemIndex);
+		? await multipartUpload.call(this, file, sha256, itemIndex)
+		: await directUpload.call(this, file, sha256, itemIndex);
 }

@@ -5,3 +5,16 @@
 export function withoutUserInfo(text: string): string {
 	return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]*@/gi, '$1');
 }
+
+/**
+ * A URL as the messages name it: origin and path, never the query (signed storage and file URLs
+ * carry their tokens there) nor a user name and password.
+ */
+export function shownUrl(url: string): string {
+	try {
+		const parsed = new URL(url);
+		return `${parsed.origin}${parsed.pathname}`;
+	} catch {
+		return 'an address that is not a URL';
+	}
+}
