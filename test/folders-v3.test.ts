@@ -234,6 +234,14 @@ describe('when /v1/folders is gone', () => {
 		expect(result.results.map((folder) => folder.value)).toEqual(kept);
 	});
 
+	it('a later page of the picker (v1 gone while paging) is the plain error, not the list again', async () => {
+		standIn.retireV1();
+		await expect(searchFolders(credentials(), undefined, 'a-v1-token')).rejects.toThrow(
+			"HeyGen's folder list (/v1/folders) answered 410",
+		);
+		expect(standIn.requestsTo('/v3/assets')).toEqual([]);
+	});
+
 	it('while /v1/folders answers, the picker asks nothing of v3', async () => {
 		const result = await searchFolders(credentials());
 		const topLevel = standIn.folders.filter((folder) => folder.parent_id === null);

@@ -43,7 +43,8 @@ export async function searchFolders(
 	const page = await folderPage
 		.call(this, { name: filter || undefined }, paginationToken || undefined, MAX_PAGE_SIZE)
 		.catch((error: unknown) => {
-			if (isFolderListGone(error)) return undefined;
+			// Only on the first page: a later page offers nothing the earlier ones did not.
+			if (isFolderListGone(error) && !paginationToken) return undefined;
 			throw error;
 		});
 	if (!page) return await recentAssetFolders.call(this, filter);
