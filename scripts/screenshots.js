@@ -65,8 +65,8 @@ async function main() {
 		await heyGenNode.waitFor({ timeout: 60_000 });
 		await page.waitForTimeout(1500);
 		check(
-			(await page.locator('[data-test-id="canvas-node"]').count()) === 6,
-			'the audit example shows its six nodes',
+			(await page.locator('[data-test-id="canvas-node"]').count()) === 8,
+			'the audit example shows its eight nodes',
 		);
 		await page.screenshot({ path: path.join(DOCS, 'editor-audit-workflow.png') });
 

@@ -87,16 +87,18 @@ describe('node description (saved workflows depend on these names)', () => {
 		expect(description.credentials).toEqual([{ name: 'heyGenApi', required: true }]);
 	});
 
-	it('has Asset → Delete, Get, Get Many, Upload and Folder → Get Many, each with an action an agent can act on', () => {
+	it('has Asset → Delete, Get, Get Many, Upload and Folder → Get, Get Many, each with an action an agent can act on', () => {
 		expect(operationsOf('asset').map((option) => option.value)).toEqual([
 			'delete',
 			'get',
 			'getAll',
 			'upload',
 		]);
-		expect(operationsOf('folder').map((option) => option.value)).toEqual(['getAll']);
+		expect(operationsOf('folder').map((option) => option.value)).toEqual(['get', 'getAll']);
 		for (const option of [...operationsOf('asset'), ...operationsOf('folder')]) {
-			expect(option.action).toMatch(/^(Delete|Get|Get many|Upload) (an? )?(asset|assets|folders)$/);
+			expect(option.action).toMatch(
+				/^(Delete|Get|Get many|Upload) (an? )?(asset|assets|folder|folders)$/,
+			);
 			expect(option.description?.length).toBeGreaterThan(30);
 		}
 	});

@@ -27,7 +27,7 @@ import {
 	runError,
 } from '../../scripts/lib/n8n';
 import { heyGenWorkflow as sharedHeyGenWorkflow } from '../../scripts/lib/workflows';
-import { type AuditSummary, expectAuditSummary } from '../helpers/audit';
+import { type AuditSummary, expectAuditSummary, expectFolderNames } from '../helpers/audit';
 import { startStandIn } from '../stand-in/heygen-stand-in';
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>;
@@ -267,6 +267,35 @@ it('example: the scheduled asset audit summarizes every asset by type and folder
 	expect(summary.text).toMatch(
 		/^HeyGen asset audit: 300 assets \(image: 120, audio: 90, video: 90\)/,
 	);
+	expectFolderNames(summary as AuditSummary, standIn);
+});
+
+it('example: the audit still names every folder after HeyGen switches v1 off (every /v1/* 410)', async () => {
+	standIn.retireV1();
+	const result = await executeWorkflow(n8n, 'hgAssetAudit0001');
+	expect({ status: result.run.status, error: runError(result.run)?.message }).toEqual({
+		status: 'success',
+	});
+	const [summary] = nodeItems(result.run, 'Summarize by type and folder');
+	expectAuditSummary(summary as AuditSummary, standIn);
+	expectFolderNames(summary as AuditSummary, standIn);
+	expect(standIn.requests.filter((request) => request.path.startsWith('/v1/'))).toEqual([]);
+});
+
+it('example: the audit of an account with every asset at the root still summarizes (no folder to name)', async () => {
+	standIn.reseed({ ...SEED, folders: 0 });
+	try {
+		const result = await executeWorkflow(n8n, 'hgAssetAudit0001');
+		expect(result.run.status).toBe('success');
+		const [summary] = nodeItems(result.run, 'Summarize by type and folder');
+		expectAuditSummary(summary as AuditSummary, standIn);
+		expect(summary.rows.every((row: { folder: string }) => row.folder === '(root)')).toBe(true);
+		expect(standIn.requests.filter((request) => request.path.startsWith('/v3/folders/'))).toEqual(
+			[],
+		);
+	} finally {
+		standIn.reseed(SEED);
+	}
 });
 
 it('v3: Return All gives the same assets in the same output shape, plus owner and space_id', async () => {

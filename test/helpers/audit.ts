@@ -10,6 +10,8 @@ export interface AuditSummary {
 interface AuditRow {
 	file_type: string;
 	folder_id: string;
+	/** The folder's name, `(root)` at the top. */
+	folder: string;
 	count: number;
 	newest_ts: number;
 	oldest_ts: number;
@@ -36,4 +38,17 @@ export function expectAuditSummary(summary: AuditSummary, standIn: StandIn) {
 			}
 		}
 	}
+}
+
+/**
+ * Every row of a folder names it as the stand-in does, and each folder the assets are in was asked
+ * for once through GET /v3/folders/{folder_id} (once per folder, not per asset).
+ */
+export function expectFolderNames(summary: AuditSummary, standIn: StandIn) {
+	const inFolders = summary.rows.filter((row) => row.folder_id !== '(root)');
+	expect(inFolders.length).toBeGreaterThan(0);
+	for (const row of inFolders)
+		expect(row.folder).toBe(standIn.folders.find((folder) => folder.id === row.folder_id)?.name);
+	for (const id of new Set(inFolders.map((row) => row.folder_id)))
+		expect(standIn.requestsTo(`/v3/folders/${id}`)).toHaveLength(1);
 }

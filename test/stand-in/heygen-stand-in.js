@@ -344,7 +344,8 @@ function pageSize(query, name, fallback, version = 'v1') {
  * Starts the stand-in on 127.0.0.1.
  * @param {{ port?: number, apiKey?: string, seed?: number, assets?: number | Partial<Record<FileType, number>>,
  *   folders?: number, username?: string, fileOrigin?: string, fileSizeBytes?: number, lifetimeMs?: number,
- *   multipartMaxBytes?: number, maxDirectUploadBytes?: number, uploadUrlTtlMs?: number } & Partial<Behaviour>} [options]
+ *   multipartMaxBytes?: number, maxDirectUploadBytes?: number, uploadUrlTtlMs?: number,
+ *   retireV1?: boolean } & Partial<Behaviour>} [options]
  */
 async function startStandIn(options = {}) {
 	const apiKey = options.apiKey ?? DEFAULT_API_KEY;
@@ -977,6 +978,56 @@ async function startStandIn(options = {}) {
 		return { error: null, data: { folders, token } };
 	}
 
+	// #region v3 folders and the v1 sunset
+	/**
+	 * Whether every /v1/* endpoint answers 410, as after HeyGen's v1 sunset. Starts as the
+	 * `retireV1` option says, else as HEYGEN_STAND_IN_RETIRE_V1=1 says: the whole suite can run so.
+	 */
+	const v1RetiredAtStart = options.retireV1 ?? process.env.HEYGEN_STAND_IN_RETIRE_V1 === '1';
+	let v1Retired = v1RetiredAtStart;
+
+	/** The answer of a retired v1 endpoint, in v1's error shape. @param {string} path */
+	function retiredAnswer(path) {
+		return {
+			error: `${path} was retired with HeyGen's v1 API; use the v3 endpoints`,
+			data: null,
+		};
+	}
+
+	/**
+	 * A folder as GET /v3/folders/{folder_id} shows it: `created_at`/`updated_at` in unix seconds,
+	 * `parent_id` absent at the workspace root (HeyGen's spec).
+	 * @param {Folder} folder
+	 */
+	function v3Folder(folder) {
+		return {
+			folder_id: folder.id,
+			name: folder.name,
+			type: 'mixed',
+			is_trash: folder.is_trash,
+			created_at: folder.created_ts,
+			updated_at: folder.created_ts,
+			...(folder.parent_id === null ? {} : { parent_id: folder.parent_id }),
+			creator_username: username,
+		};
+	}
+
+	/**
+	 * GET /v3/folders/{folder_id}: trashed folders included; an unknown (deleted, or another
+	 * workspace's) id is 404 not_found.
+	 * @param {string} path @returns {{ status: number, body: unknown } | undefined}
+	 */
+	function folderV3(path) {
+		const match = /^\/v3\/folders\/([^/]+)$/.exec(path);
+		if (!match) return undefined;
+		const id = decodeURIComponent(match[1]);
+		const folder = account.folders.find((candidate) => candidate.id === id);
+		if (!folder)
+			return { status: 404, body: v3Error('not_found', `Folder ${id} not found`, 'folder_id') };
+		return { status: 200, body: { data: v3Folder(folder) } };
+	}
+	// #endregion
+
 	/**
 	 * The file host: an asset's bytes, streamed (fileSizeBytes each, deterministic), with its MIME type.
 	 * Like HeyGen's file hosts, it needs no API key.
@@ -1203,6 +1254,7 @@ async function startStandIn(options = {}) {
 					})
 				: sendJson(res, 401, { code: 400112, message: 'Unauthorized' });
 		}
+		if (v1Retired && path.startsWith('/v1/')) return sendJson(res, 410, retiredAnswer(path));
 		try {
 			const write = await assetWrite(req, path);
 			if (write) {
@@ -1229,6 +1281,8 @@ async function startStandIn(options = {}) {
 			if (path === '/v3/assets/statuses') return sendJson(res, 200, assetStatuses(query));
 			const one = /^\/v3\/assets\/([^/]+)$/.exec(path);
 			if (one) return sendJson(res, 200, { data: v3Asset(findAsset(decodeURIComponent(one[1]))) });
+			const folder = folderV3(path);
+			if (folder) return sendJson(res, folder.status, folder.body);
 			if (path === '/v3/users/me') {
 				return sendJson(res, 200, {
 					data: {
@@ -1426,12 +1480,29 @@ async function startStandIn(options = {}) {
 			account.folders.push(folder);
 			return folder;
 		},
+		/** Deletes a folder: GET /v3/folders/{id} answers 404 for it. @param {string} id */
+		removeFolder(id) {
+			const before = account.folders.length;
+			account.folders = account.folders.filter((folder) => folder.id !== id);
+			return account.folders.length < before;
+		},
+		/**
+		 * HeyGen's v1 sunset: every /v1/* endpoint answers 410 while `retired` (until reset).
+		 * @param {boolean} [retired]
+		 */
+		retireV1(retired = true) {
+			v1Retired = retired;
+		},
+		get v1Retired() {
+			return v1Retired;
+		},
 		/** @param {Parameters<typeof seedAccount>[0]} seedOptions */
 		reseed(seedOptions) {
 			account = seedAccount(seedOptions);
 		},
 		/** Forgets faults, recorded requests and behaviour changes. */
 		reset() {
+			v1Retired = v1RetiredAtStart;
 			faults = [];
 			afterHooks = [];
 			requests.length = 0;
@@ -1482,7 +1553,7 @@ if (require.main === module) {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.help) {
 		console.log(
-			'Usage: node test/stand-in/heygen-stand-in.js [--port N] [--api-key KEY] [--assets N] [--folders N] [--seed N] [--latency MS] [--file-size BYTES] [--end-token null|empty|absent] [--total-as-string] [--busy-every N] [--max-in-flight K] [--lifetime-seconds N]',
+			'Usage: node test/stand-in/heygen-stand-in.js [--port N] [--api-key KEY] [--assets N] [--folders N] [--seed N] [--latency MS] [--file-size BYTES] [--end-token null|empty|absent] [--total-as-string] [--busy-every N] [--max-in-flight K] [--lifetime-seconds N] [--retire-v1]',
 		);
 		process.exit(0);
 	}
@@ -1499,6 +1570,7 @@ if (require.main === module) {
 		busy: args['busy-every'] ? { addEvery: Number(args['busy-every']) } : undefined,
 		maxInFlight: args['max-in-flight'] ? Number(args['max-in-flight']) : undefined,
 		lifetimeMs: args['lifetime-seconds'] ? Number(args['lifetime-seconds']) * 1000 : undefined,
+		retireV1: args['retire-v1'] === 'true' || undefined,
 	}).then(
 		(standIn) => {
 			console.log(

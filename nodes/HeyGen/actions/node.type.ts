@@ -1,7 +1,7 @@
 /** The resources and operations of the HeyGen node, as the router dispatches them. */
 export type HeyGenNodeType = {
 	asset: 'delete' | 'get' | 'getAll' | 'upload';
-	folder: 'getAll';
+	folder: 'get' | 'getAll';
 };
 
 export type HeyGenResource = keyof HeyGenNodeType;

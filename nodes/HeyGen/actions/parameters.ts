@@ -158,17 +158,31 @@ export function readDownload(parameters: Parameters, many: boolean): DownloadOpt
 	return { binaryPropertyName, concurrency: many ? readRequestsAtOnce(parameters) : 1 };
 }
 
+/** The ID an operation acts on, from the resource locator at `name` (required). */
+function readRequiredId(parameters: Parameters, name: string, what: string): string {
+	const id = checkId(parameters, parameters.get(name, '', true), what);
+	if (!id)
+		fail(
+			parameters,
+			`${what} must be set`,
+			`Pick the ${what.toLowerCase()} from the list, or give its ID.`,
+		);
+	return id;
+}
+
 /** The asset an operation acts on (required). */
 export function readAssetId(parameters: Parameters): string {
-	const assetId = checkId(parameters, parameters.get('assetId', '', true), 'Asset');
-	if (!assetId)
-		fail(parameters, 'Asset must be set', 'Pick the asset from the list, or give its ID.');
-	return assetId;
+	return readRequiredId(parameters, 'assetId', 'Asset');
 }
 
 /** A folder given by a resource locator at `name`, when set. */
 export function readFolderId(parameters: Parameters, name: string): string | undefined {
 	return checkId(parameters, parameters.get(name, '', true), 'Folder');
+}
+
+/** The folder an operation acts on, from the resource locator at `name` (required). */
+export function readRequiredFolderId(parameters: Parameters, name: string): string {
+	return readRequiredId(parameters, name, 'Folder');
 }
 
 /** The trigger's Look-Back Window, in minutes. */

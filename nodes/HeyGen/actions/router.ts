@@ -17,7 +17,7 @@ type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeEx
 
 const OPERATIONS: { [R in HeyGenResource]: Record<HeyGenNodeType[R], { execute: Operation }> } = {
 	asset: { delete: asset.delete, get: asset.get, getAll: asset.getAll, upload: asset.upload },
-	folder: { getAll: folder.getAll },
+	folder: { get: folder.get, getAll: folder.getAll },
 };
 
 function operationFor(context: IExecuteFunctions, itemIndex: number): Operation {

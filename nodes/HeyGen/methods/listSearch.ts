@@ -1,24 +1,55 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { folderPage, MAX_PAGE_SIZE, ownerUsername, v3AssetPage } from '../transport';
+import {
+	folderPage,
+	foldersOfRecentAssets,
+	isFolderListGone,
+	MAX_PAGE_SIZE,
+	ownerUsername,
+	v3AssetPage,
+} from '../transport';
 
 const nameOf = (item: IDataObject) =>
 	typeof item.name === 'string' && item.name !== '' ? item.name : String(item.id);
 
-/** Folders for the folder pickers, searched by name with HeyGen's List Folders, a page at a time. */
+const folderResult = (folder: IDataObject) => ({ name: nameOf(folder), value: String(folder.id) });
+
+/**
+ * Where List Folders is gone (HeyGen's v1 sunset): the folders of the account's recent assets,
+ * named through v3, filtered by name here. One list, no further pages.
+ */
+async function recentAssetFolders(
+	this: ILoadOptionsFunctions,
+	filter: string | undefined,
+): Promise<INodeListSearchResult> {
+	const needle = filter?.trim().toLowerCase() ?? '';
+	const folders = await foldersOfRecentAssets.call(this);
+	return {
+		results: folders
+			.filter((folder) => needle === '' || nameOf(folder).toLowerCase().includes(needle))
+			.map(folderResult),
+	};
+}
+
+/**
+ * Folders for the folder pickers, searched by name with HeyGen's List Folders, a page at a time;
+ * where that is gone, the folders of the recent assets instead of nothing.
+ */
 export async function searchFolders(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const page = await folderPage.call(
-		this,
-		{ name: filter || undefined },
-		paginationToken || undefined,
-		MAX_PAGE_SIZE,
-	);
+	const page = await folderPage
+		.call(this, { name: filter || undefined }, paginationToken || undefined, MAX_PAGE_SIZE)
+		.catch((error: unknown) => {
+			// Only on the first page: a later page offers nothing the earlier ones did not.
+			if (isFolderListGone(error) && !paginationToken) return undefined;
+			throw error;
+		});
+	if (!page) return await recentAssetFolders.call(this, filter);
 	return {
-		results: page.items.map((folder) => ({ name: nameOf(folder), value: String(folder.id) })),
+		results: page.items.map(folderResult),
 		paginationToken: page.next !== paginationToken ? page.next : undefined,
 	};
 }

@@ -186,3 +186,27 @@ export function asNodeError(
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(node, error as Error, { itemIndex });
 }
+
+/** Whether HeyGen answered 404 Not Found. */
+export function isNotFound(error: unknown): error is NodeApiError {
+	return error instanceof NodeApiError && error.httpCode === '404';
+}
+
+/**
+ * A 404 for one thing asked for by its ID, said as what it means: `message` names the ID, `why`
+ * says how that happens; HeyGen's own words stay in the description.
+ */
+export function notFoundError(
+	node: INode,
+	error: NodeApiError,
+	message: string,
+	why: string,
+	itemIndex?: number,
+): NodeApiError {
+	return new NodeApiError(node, { message, httpCode: '404' } as JsonObject, {
+		message,
+		description: `${error.description ?? ''} ${why}`.trim(),
+		httpCode: '404',
+		itemIndex,
+	});
+}

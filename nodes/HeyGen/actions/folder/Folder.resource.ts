@@ -1,8 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 
-export { getAll };
+export { get, getAll };
 
 export const description: INodeProperties[] = [
 	{
@@ -12,6 +13,13 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['folder'] } },
 		options: [
+			{
+				name: 'Get',
+				value: 'get',
+				description:
+					'Get one folder (name, parent, type, whether trashed, times) by its ID, e.g. the folder_id of an asset; works on v3, after HeyGen retires v1',
+				action: 'Get a folder',
+			},
 			{
 				name: 'Get Many',
 				value: 'getAll',
@@ -23,4 +31,5 @@ export const description: INodeProperties[] = [
 		default: 'getAll',
 	},
 	...getAll.description,
+	...get.description,
 ];

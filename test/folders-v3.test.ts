@@ -1,0 +1,251 @@
+/**
+ * Folders after v1 (issue 19): the stand-in's GET /v3/folders/{folder_id} and its v1 sunset switch,
+ * Folder → Get, and what the folder picker and Folder → Get Many do when /v1/folders is gone — all
+ * with n8n-core's contexts against the stand-in over real HTTP.
+ */
+import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { HeyGen } from '../nodes/HeyGen/HeyGen.node';
+import { runHeyGenNode, searchFolders } from './helpers/n8n-harness';
+import { startStandIn } from './stand-in/heygen-stand-in';
+
+type StandIn = Awaited<ReturnType<typeof startStandIn>>;
+
+let standIn: StandIn;
+
+beforeAll(async () => {
+	standIn = await startStandIn({ assets: 40, folders: 5, seed: 19 });
+});
+afterAll(async () => {
+	await standIn.close();
+});
+beforeEach(() => standIn.reset());
+
+const credentials = () => ({ apiKey: standIn.apiKey, baseUrl: standIn.url });
+const byId = (id: string) => ({ __rl: true, mode: 'id', value: id });
+const folderPath = (id: string) => `/v3/folders/${id}`;
+
+async function run(
+	parameters: INodeParameters,
+	extra: { input?: INodeExecutionData[]; continueOnFail?: boolean } = {},
+) {
+	const { output } = await runHeyGenNode({
+		credentials: credentials(),
+		parameters,
+		input: extra.input,
+		continueOnFail: extra.continueOnFail,
+		nodeVersion: 2,
+	});
+	return output[0];
+}
+
+async function runError(parameters: INodeParameters) {
+	try {
+		await run(parameters);
+	} catch (error) {
+		return error as NodeApiError & NodeOperationError;
+	}
+	throw new Error('the node succeeded but an error was expected');
+}
+
+const getFolder = (folderId: INodeParameters[string]): INodeParameters => ({
+	resource: 'folder',
+	operation: 'get',
+	folderId,
+});
+
+/** The folders the stand-in's assets are in, newest asset first, each once. */
+const foldersOfAssets = () => [
+	...new Set(standIn.assets.map((asset) => asset.folder_id).filter((id) => id !== '')),
+];
+
+describe('the stand-in after HeyGen’s spec', () => {
+	async function get(path: string) {
+		const response = await fetch(`${standIn.url}${path}`, {
+			headers: { 'x-api-key': standIn.apiKey },
+		});
+		return {
+			status: response.status,
+			body: (await response.json()) as { data: Record<string, unknown>; error?: unknown },
+		};
+	}
+
+	it('GET /v3/folders/{folder_id}: the v3 folder object, parent_id absent at the root', async () => {
+		const [folder] = standIn.folders;
+		const child = standIn.addFolder({ name: 'Cuts', parent_id: folder.id });
+		const root = await get(folderPath(folder.id));
+		expect(root).toEqual({
+			status: 200,
+			body: {
+				data: {
+					folder_id: folder.id,
+					name: folder.name,
+					type: 'mixed',
+					is_trash: false,
+					created_at: folder.created_ts,
+					updated_at: folder.created_ts,
+					creator_username: standIn.username,
+				},
+			},
+		});
+		expect((await get(folderPath(child.id))).body.data.parent_id).toBe(folder.id);
+	});
+
+	it('an unknown or deleted folder is 404 in the v3 error shape', async () => {
+		const [folder] = standIn.folders;
+		expect(standIn.removeFolder(folder.id)).toBe(true);
+		for (const id of [folder.id, 'not-a-folder']) {
+			const { status, body } = await get(folderPath(id));
+			expect(status).toBe(404);
+			expect(body.error).toMatchObject({ code: 'not_found', param: 'folder_id' });
+		}
+		standIn.reseed({ assets: 40, folders: 5, seed: 19 });
+	});
+
+	it('retireV1 makes every /v1/* endpoint 410 in the v1 error shape; v3 keeps answering; reset undoes it', async () => {
+		standIn.retireV1();
+		for (const path of ['/v1/folders', '/v1/asset/list', '/v1/anything']) {
+			const { status, body } = await get(path);
+			expect(status).toBe(410);
+			expect(body).toEqual({ error: expect.stringContaining('retired'), data: null });
+		}
+		expect((await get(`/v3/assets?username=${standIn.username}`)).status).toBe(200);
+		expect((await get(folderPath(standIn.folders[0].id))).status).toBe(200);
+		standIn.reset();
+		expect((await get('/v1/folders')).status).toBe(200);
+	});
+});
+
+describe('Folder → Get', () => {
+	it('is an operation of the Folder resource, with an action for agents', () => {
+		const operation = new HeyGen().description.properties.find(
+			(property) =>
+				property.name === 'operation' &&
+				property.displayOptions?.show?.resource?.includes('folder'),
+		);
+		expect(operation?.options).toContainEqual(
+			expect.objectContaining({ value: 'get', action: 'Get a folder' }),
+		);
+	});
+
+	it('gets one folder by ID, in the shape of a Folder → Get Many item plus what v3 adds', async () => {
+		const [listed] = await run({ resource: 'folder', operation: 'getAll', limit: 1 });
+		const [item] = await run(getFolder(byId(String(listed.json.id))));
+		expect(item.json).toEqual({
+			id: listed.json.id,
+			name: listed.json.name,
+			parent_id: null,
+			created_ts: listed.json.created_ts,
+			is_trash: listed.json.is_trash,
+			type: 'mixed',
+			updated_ts: listed.json.created_ts,
+			creator_username: standIn.username,
+		});
+		expect(item.pairedItem).toEqual({ item: 0 });
+		expect(standIn.requestsTo(folderPath(String(listed.json.id)))[0].apiKey).toBe(standIn.apiKey);
+	});
+
+	it('a folder inside another has its parent_id; From List gives the id as By ID does', async () => {
+		const parent = standIn.folders[1];
+		const child = standIn.addFolder({ name: 'Stills', parent_id: parent.id });
+		const [item] = await run(getFolder({ __rl: true, mode: 'list', value: child.id }));
+		expect(item.json).toMatchObject({ id: child.id, name: 'Stills', parent_id: parent.id });
+	});
+
+	it('an unknown id is a 404 NodeApiError that names it', async () => {
+		const error = await runError(getFolder(byId('nofolder0001')));
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toBe('HeyGen has no folder with ID "nofolder0001"');
+		expect(error.description).toMatch(/deleted, or it belongs to another workspace/);
+		expect(error.httpCode).toBe('404');
+	});
+
+	it.each([
+		['empty', ''],
+		['with a slash', 'a/b'],
+	])('a folder ID that is %s is refused before any request', async (_label, value) => {
+		const error = await runError(getFolder(byId(value)));
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toMatch(/^Folder/);
+		expect(standIn.requests).toHaveLength(0);
+	});
+
+	it('items that name the same folder ask HeyGen once per run; with On Error → Continue a missing one is its error item', async () => {
+		const [first, second] = standIn.folders;
+		const input = [first.id, second.id, first.id, 'gone-folder'].map((id) => ({ json: { id } }));
+		const items = await run(getFolder(byId('={{ $json.id }}')), { input, continueOnFail: true });
+		expect(items.map((item) => item.json.id ?? item.json.error)).toEqual([
+			first.id,
+			second.id,
+			first.id,
+			'HeyGen has no folder with ID "gone-folder"',
+		]);
+		expect(items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
+		expect(standIn.requestsTo(folderPath(first.id))).toHaveLength(1);
+	});
+
+	it('works with v1 retired', async () => {
+		standIn.retireV1();
+		const [folder] = standIn.folders;
+		const [item] = await run(getFolder(byId(folder.id)));
+		expect(item.json).toMatchObject({ id: folder.id, name: folder.name });
+	});
+});
+
+describe('when /v1/folders is gone', () => {
+	it('Folder → Get Many says so, and names Folder → Get as what still works', async () => {
+		standIn.retireV1();
+		const error = await runError({ resource: 'folder', operation: 'getAll', returnAll: true });
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toBe("HeyGen's folder list (/v1/folders) answered 410");
+		expect(error.description).toMatch(/Folder → Get/);
+		expect(error.description).toMatch(/GET \/v3\/folders\/\{folder_id\}/);
+	});
+
+	it.each([404, 410])(
+		'(%i) the folder picker offers the folders of the recent assets, named through v3, each asked once',
+		async (status) => {
+			standIn.addFault({ path: '/v1/folders', kind: 'status', status });
+			const expected = foldersOfAssets();
+			expect(expected.length).toBeGreaterThan(1);
+			const result = await searchFolders(credentials());
+			const names = new Map(standIn.folders.map((folder) => [folder.id, folder.name]));
+			expect(result.results).toEqual(expected.map((id) => ({ name: names.get(id), value: id })));
+			expect(result.paginationToken).toBeUndefined();
+			for (const id of expected) expect(standIn.requestsTo(folderPath(id))).toHaveLength(1);
+			expect(standIn.requestsTo('/v3/assets')[0].query.limit).toBe('100');
+		},
+	);
+
+	it('the picker’s search filters those folders by name', async () => {
+		standIn.retireV1();
+		const [wanted] = foldersOfAssets();
+		const name = standIn.folders.find((folder) => folder.id === wanted)?.name ?? '';
+		const result = await searchFolders(credentials(), name.toUpperCase());
+		expect(result.results.map((folder) => folder.value)).toEqual([wanted]);
+	});
+
+	it('a folder deleted since its assets were listed is left out of the picker', async () => {
+		standIn.retireV1();
+		const [gone, ...kept] = foldersOfAssets();
+		standIn.addFault({ path: folderPath(gone), kind: 'status', status: 404 });
+		const result = await searchFolders(credentials());
+		expect(result.results.map((folder) => folder.value)).toEqual(kept);
+	});
+
+	it('a later page of the picker (v1 gone while paging) is the plain error, not the list again', async () => {
+		standIn.retireV1();
+		await expect(searchFolders(credentials(), undefined, 'a-v1-token')).rejects.toThrow(
+			"HeyGen's folder list (/v1/folders) answered 410",
+		);
+		expect(standIn.requestsTo('/v3/assets')).toEqual([]);
+	});
+
+	it('while /v1/folders answers, the picker asks nothing of v3', async () => {
+		const result = await searchFolders(credentials());
+		const topLevel = standIn.folders.filter((folder) => folder.parent_id === null);
+		expect(result.results.map((folder) => folder.value)).toEqual(topLevel.map((f) => f.id));
+		expect(standIn.requests.filter((request) => request.path.startsWith('/v3/'))).toEqual([]);
+	});
+});
