@@ -2,7 +2,7 @@
 /**
  * `npm run bench:download`: Download Files in a real n8n, against the stand-in: n8n's peak RSS
  * against the file size (filesystem binary mode: memory must not grow with the file), and files
- * per second at Parallel Downloads 1 and 4. Prints figures; asserts nothing.
+ * per second at Requests at Once 1 and 4 (the download concurrency folded into it). Prints figures; asserts nothing.
  *
  *   --sizes 1,64,512   file sizes in MiB (default 1,64,512)
  *   --files 40         files for the throughput run (default 40, 1 MiB each, 20 ms latency)
@@ -104,7 +104,7 @@ async function main() {
 			assets: 2,
 			fileSizeBytes: size * MiB,
 			latencyMs: 0,
-			parameters: { limit: 2, downloadConcurrency: 1 },
+			parameters: { limit: 2, options: { requestsAtOnce: 1 } },
 		});
 		console.log(
 			`${`${size} MiB`.padStart(9)}  ${`${(figures.peakRss / MiB).toFixed(0)} MiB`.padStart(9)}   ${figures.files}`,
@@ -123,7 +123,7 @@ async function main() {
 			assets: files,
 			fileSizeBytes: MiB,
 			latencyMs: 20,
-			parameters: { limit: files, downloadConcurrency: concurrency },
+			parameters: { limit: files, options: { requestsAtOnce: concurrency } },
 		});
 		const perSecond = figures.downloads / Math.max(0.001, (figures.downloadSpanMs + 20) / 1000);
 		console.log(
@@ -150,7 +150,7 @@ async function main() {
 			'',
 			`Throughput: ${files} files of 1 MiB, 20 ms latency per request (from the first download's arrival to the last's, plus one latency):`,
 			'',
-			'| Parallel Downloads | Files | Files/s | In flight at most |',
+			'| Requests at Once | Files | Files/s | In flight at most |',
 			'| ---: | ---: | ---: | ---: |',
 			...speedRows,
 			'',
