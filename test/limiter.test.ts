@@ -37,7 +37,7 @@ it('a 429 halves the limit and puts the ceiling just below what was in flight', 
 });
 
 it('a 429 with Retry-After pauses every new request for that long', () => {
-	const state = rateLimited(startMany(initialLimiter(8), 2), 1000, { epoch: 0, waitMs: 500 });
+	const state = rateLimited(startMany(initialLimiter(8), 1), 1000, { epoch: 0, waitMs: 500 });
 	expect(mayStart(state, 1499)).toBe(false);
 	expect(mayStart(state, 1500)).toBe(true);
 });
@@ -77,8 +77,19 @@ it('never goes below one request at once', () => {
 	let state = initialLimiter(2);
 	for (let i = 0; i < 5; i++) state = rateLimited(started(state), i * 1000, { epoch: state.epoch });
 	expect(state.limit).toBe(1);
-	expect(state.ceiling).toBe(1);
 	expect(mayStart(state, 10_000)).toBe(true);
+});
+
+it('a 429 with one request in flight halves the limit but keeps the ceiling: it says nothing of how many at once', () => {
+	const state = rateLimited(started(initialLimiter(10)), 1000, { epoch: 0 });
+	expect(state.limit).toBe(5);
+	expect(state.ceiling).toBe(10);
+});
+
+it('a 429 never leaves the limit above the new ceiling', () => {
+	const state = rateLimited(startMany(initialLimiter(10), 3), 1000, { epoch: 0 });
+	expect(state.ceiling).toBe(2);
+	expect(state.limit).toBe(2);
 });
 
 it('a request that got no answer frees its place and says nothing of the limit', () => {

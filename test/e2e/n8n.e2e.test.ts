@@ -156,7 +156,11 @@ beforeAll(
 				limit: 25,
 				filters: { fileType: 'audio' },
 			}),
-			heyGenWorkflow('e2eDownload00001', { limit: 8, download: true, downloadConcurrency: 3 }),
+			heyGenWorkflow('e2eDownload00001', {
+				limit: 8,
+				download: true,
+				options: { requestsAtOnce: 3 },
+			}),
 			heyGenWorkflow('e2eV2Default0001', { limit: 5 }, GOOD, 2),
 			heyGenWorkflow(
 				'e2eGetAsset00001',

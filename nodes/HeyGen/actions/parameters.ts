@@ -145,7 +145,7 @@ export function readRequestsAtOnce(parameters: Parameters): number {
 	if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
 		fail(
 			parameters,
-			`Requests at Once must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`,
+			`Requests at Once must be a whole number from ${min} to ${max}, not ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`,
 		);
 	}
 	return value;

@@ -6,7 +6,7 @@ import {
 	beginRun,
 	cancelledError,
 	isCancellation,
-	mapWithConcurrency,
+	type RunShared,
 } from '../transport';
 import * as asset from './asset/Asset.resource';
 import * as folder from './folder/Folder.resource';
@@ -60,21 +60,52 @@ async function runItem(
 }
 
 /**
+ * Runs the items, up to `requestsAtOnce` at a time, each output in its input place. With On Error →
+ * Stop, a failed item stops the items after it at once (their requests too) and no new one starts;
+ * the items before it finish, and the first failure in input order is thrown.
+ */
+async function runItems(
+	context: IExecuteFunctions,
+	operation: Operation,
+	count: number,
+	shared: RunShared,
+): Promise<INodeExecutionData[][]> {
+	const outputs = new Array<INodeExecutionData[]>(count);
+	let next = 0;
+	const run: { failure?: { itemIndex: number; error: unknown } } = {};
+	// An item after a failure fails because it was stopped: not what is reported.
+	const afterTheFailure = (itemIndex: number) =>
+		run.failure !== undefined && itemIndex > run.failure.itemIndex;
+	const worker = async () => {
+		while (next < count && run.failure === undefined) {
+			const itemIndex = next++;
+			try {
+				outputs[itemIndex] = await runItem(context, operation, itemIndex);
+			} catch (error) {
+				if (afterTheFailure(itemIndex)) continue;
+				run.failure = { itemIndex, error };
+				shared.stopAfter(itemIndex, new Error(`item ${itemIndex} failed`));
+			}
+		}
+	};
+	await Promise.all(
+		Array.from({ length: Math.max(1, Math.min(shared.limiter.snapshot.max, count)) }, worker),
+	);
+	if (run.failure) throw run.failure.error;
+	return outputs;
+}
+
+/**
  * Runs the chosen operation once per input item, up to Requests at Once items at a time, output in
  * input order whatever order the answers come in. With On Error → Continue a failed item becomes its
- * error; else the first failure stops the other items at once (their requests too) and is thrown.
+ * error; else the first failure in input order is thrown, the items after it stopped at once.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const requestsAtOnce = readRequestsAtOnce(itemParameters(this, 0));
 	// Resource and operation take no expressions: the same for every item.
 	const operation = operationFor(this, 0);
-	const { stop } = beginRun(this, requestsAtOnce);
-	const outputs = await mapWithConcurrency(
-		items,
-		requestsAtOnce,
-		async (_item, itemIndex) => await runItem(this, operation, itemIndex),
-		{ stop, stopReason: (itemIndex) => `item ${itemIndex} failed` },
-	);
+	const shared = beginRun(this, requestsAtOnce);
+	const outputs = await runItems(this, operation, items.length, shared);
 	return [outputs.flat()];
 }

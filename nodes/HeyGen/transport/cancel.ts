@@ -33,7 +33,8 @@ export interface RequestContext {
 
 /** The signals that stop a request: its own, another item's failure, the run's cancellation. */
 function stopSignals(context: HeyGenContext, what: RequestContext): AbortSignal[] {
-	const signals = [runShared(context).stop.signal];
+	const signals: AbortSignal[] = [];
+	if (what.itemIndex !== undefined) signals.push(runShared(context).signalFor(what.itemIndex));
 	const run = cancelSignal(context);
 	if (run) signals.push(run);
 	if (what.signal) signals.push(what.signal);

@@ -3,8 +3,8 @@ import { pause } from './pause';
 /**
  * How many requests one node run has in flight: at most the node's Requests at Once, fewer while
  * HeyGen answers 429. Additive increase, multiplicative decrease, with a memory: a 429 halves the
- * limit and sets a ceiling just below the number that was in flight (the account's level, as best
- * it shows); normal answers grow the limit back by about one per round of answers, up to that
+ * limit and, when more than one request was in flight, sets a ceiling just below that number (the
+ * account's level, as best it shows); normal answers grow the limit back by about one per round of answers, up to that
  * ceiling; after PROBE_AFTER_ANSWERS calm answers at the ceiling, the ceiling goes up by one, so a
  * limit HeyGen raises is found again. A 429 with Retry-After also pauses every new request.
  */
@@ -70,12 +70,15 @@ export function rateLimited(
 			? state.pausedUntil
 			: Math.max(state.pausedUntil, now + request.waitMs);
 	if (request.epoch < state.epoch) return { ...state, inFlight, pausedUntil };
+	// With one request in flight, the 429 says nothing of how many at once the account allows.
+	const ceiling =
+		state.inFlight >= 2 ? Math.max(1, Math.min(state.ceiling, state.inFlight - 1)) : state.ceiling;
 	return {
 		...state,
 		inFlight,
 		pausedUntil,
-		limit: Math.max(1, state.limit * RATE_LIMIT_DECREASE),
-		ceiling: Math.max(1, Math.min(state.ceiling, state.inFlight - 1)),
+		limit: Math.min(ceiling, Math.max(1, state.limit * RATE_LIMIT_DECREASE)),
+		ceiling,
 		epoch: state.epoch + 1,
 		calmAnswers: 0,
 	};
