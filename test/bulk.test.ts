@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { RETRY_POLICY } from '../nodes/HeyGen/transport';
 import { runHeyGenNode } from './helpers/n8n-harness';
@@ -220,4 +220,75 @@ it('Get Many with files per item: files of all items together stay within Reques
 	expect(items.map((item) => (item.pairedItem as { item: number }).item)).toEqual(
 		[0, 1, 2, 3].flatMap((item) => Array(12).fill(item)),
 	);
+});
+
+describe('found by a hostile review', () => {
+	it('On Error → Stop with two failing items reports the first by input order, as one item after the other did (not whichever answered first)', async () => {
+		const ids = standIn.assets.slice(0, 20).map((asset) => asset.id);
+		ids[3] = 'missing000000000000000000000003';
+		ids[7] = 'missing000000000000000000000007';
+		standIn.set({ latencyMs: 20 });
+		// Item 3's 404 comes back after item 7's.
+		standIn.addFault({ path: `/v3/assets/${ids[3]}`, kind: 'slow', delayMs: 300 });
+		const error = await run(
+			perItem('get', { options: { requestsAtOnce: 10 } }),
+			ids.map((id) => ({ json: { id } })),
+		).then(
+			() => undefined,
+			(caught: unknown) => caught as NodeApiError,
+		);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error?.message).toBe('HeyGen has no asset with ID "missing000000000000000000000003"');
+		expect(error?.context.itemIndex).toBe(3);
+	});
+
+	it.each([
+		['={{ 1 / 0 }}', 'Infinity'],
+		['={{ Number("ten") }}', 'NaN'],
+	])(
+		'Requests at Once %s is refused naming the value it had (%s), not "null"',
+		async (value, shown) => {
+			const error = await run(perItem('get', { options: { requestsAtOnce: value } }), [
+				{ json: { id: standIn.assets[0].id } },
+			]).then(
+				() => undefined,
+				(caught: unknown) => caught as NodeOperationError,
+			);
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error?.message).toContain('Requests at Once must be a whole number from 1 to 50');
+			expect(error?.message).not.toMatch(/not null$/);
+			expect(error?.message).toContain(shown);
+			expect(standIn.requests).toHaveLength(0);
+		},
+	);
+
+	it('one 429 on the listing (1 request in flight) does not pin the files that follow to one at a time: the limit grows back up to Requests at Once', async () => {
+		standIn.set({ latencyMs: 15 });
+		// One transient 429 (Retry-After: 0) on the first list page, the only request in flight.
+		standIn.addFault({
+			path: '/v3/assets',
+			method: 'GET',
+			kind: 'status',
+			status: 429,
+			retryAfter: '0',
+		});
+		const items = await run(
+			{
+				resource: 'asset',
+				operation: 'getAll',
+				limit: 200,
+				download: true,
+				options: { requestsAtOnce: 10 },
+			},
+			[{ json: {} }],
+		);
+		expect(items).toHaveLength(200);
+		// Every asset with a URL came with its file (the others say download_skipped).
+		const withFiles = items.filter((item) => item.binary?.data !== undefined);
+		expect(withFiles.length).toBe(items.filter((item) => item.json.url).length);
+		expect(withFiles.length).toBeGreaterThan(150);
+		expect(standIn.requests.filter((request) => request.status === 429)).toHaveLength(1);
+		// Halved to 5, then about one more per round of answers: back at 10 within ~40 of the 200 files.
+		expect(standIn.fileStats.maxInFlight).toBe(10);
+	});
 });
