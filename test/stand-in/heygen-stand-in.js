@@ -356,8 +356,8 @@ async function startStandIn(options = {}) {
 		assets: options.assets,
 		folders: options.folders,
 	});
-	/** @type {Behaviour} */
-	const behaviour = {
+	/** The behaviour the server starts with, and goes back to at each reset. @returns {Behaviour} */
+	const initialBehaviour = () => ({
 		latencyMs: options.latencyMs ?? 0,
 		endToken: options.endToken ?? 'null',
 		totalAsString: options.totalAsString ?? false,
@@ -368,7 +368,9 @@ async function startStandIn(options = {}) {
 		clockOffsetSeconds: options.clockOffsetSeconds ?? 0,
 		...UPLOAD_BEHAVIOUR,
 		...pickUploadBehaviour(options),
-	};
+	});
+	/** @type {Behaviour} */
+	const behaviour = initialBehaviour();
 	/** Now on the server's clock (ms). */
 	const clockNow = () => Date.now() + behaviour.clockOffsetSeconds * 1000;
 	/** API requests being answered now, at the most since the last reset, and how many got 429 for maxInFlight. */
@@ -1514,18 +1516,7 @@ async function startStandIn(options = {}) {
 			fileStats.maxInFlight = fileStats.inFlight;
 			apiStats.maxInFlight = apiStats.inFlight;
 			apiStats.rateLimited = 0;
-			Object.assign(behaviour, {
-				latencyMs: options.latencyMs ?? 0,
-				endToken: options.endToken ?? 'null',
-				totalAsString: options.totalAsString ?? false,
-				tokenLoop: options.tokenLoop ?? false,
-				busy: options.busy,
-				maxInFlight: options.maxInFlight,
-				rateLimitRetryAfter: options.rateLimitRetryAfter,
-				clockOffsetSeconds: options.clockOffsetSeconds ?? 0,
-				...UPLOAD_BEHAVIOUR,
-				...pickUploadBehaviour(options),
-			});
+			Object.assign(behaviour, initialBehaviour());
 			busyPages = 0;
 			inProgress.clear();
 			busyChanges.added.length = 0;

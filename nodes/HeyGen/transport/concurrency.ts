@@ -1,15 +1,15 @@
 /**
  * Runs fn over items with at most `limit` at once, results in input order. The first failure wins:
- * the signal given to the others is aborted at once (`stop`, where the caller gives one), no new
- * item is started, and that failure is thrown.
+ * the signal given to the others is aborted at once, no new item is started, and that failure is
+ * thrown.
  */
 export async function mapWithConcurrency<T, R>(
 	items: T[],
 	limit: number,
 	fn: (item: T, index: number, signal: AbortSignal) => Promise<R>,
-	options: { stop?: AbortController; stopReason?: (index: number) => string } = {},
+	options: { stopReason?: (index: number) => string } = {},
 ): Promise<R[]> {
-	const stop = options.stop ?? new AbortController();
+	const stop = new AbortController();
 	const stopReason = options.stopReason ?? (() => 'another one failed');
 	const results = new Array<R>(items.length);
 	let next = 0;
