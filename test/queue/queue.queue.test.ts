@@ -250,6 +250,13 @@ describe.each(MODES)('queue mode, binary data in $store', ({ binaryDataMode, tri
 				const [killed] = executionsOf(cluster, [TRIGGER_ID]);
 				const victim = cluster.workers[executionsByWorker(cluster.workers).get(killed.id) ?? -1];
 				expect(victim).toBeDefined();
+				// What the main handed to n8n: the execution it created holds the asset. (Read now:
+				// once n8n's stalled-job check gives the execution up, n8n replaces its data.)
+				const handedOver = () =>
+					cluster.postgres.query(
+						`SELECT data FROM execution_data WHERE "executionId" = ${Number(killed.id)}`,
+					)[0][0];
+				expect(handedOver()).toContain(first.id);
 				await victim.process?.stop('SIGKILL');
 				const second = standIn.addAsset();
 				await cluster.startWorker(victim);
@@ -276,14 +283,16 @@ describe.each(MODES)('queue mode, binary data in $store', ({ binaryDataMode, tri
 				]);
 				expect(executions[1].status).toBe('success');
 				expectRunByWorkers(cluster, executions);
-				// The killed execution is n8n's to report (and retry), with the asset it was given.
+				// The killed execution is n8n's to report: either still with its asset (retryable from
+				// the list), or, once Bull's stalled-job check has run, as n8n's "failed to be processed
+				// too many times" with the data replaced. Which one depends on that check's timing.
 				expect(executions[0].status).not.toBe('success');
-				const [[data]] = cluster.postgres.query(
-					`SELECT data FROM execution_data WHERE "executionId" = ${Number(killed.id)}`,
-				);
-				expect(data).toContain(first.id);
+				const data = handedOver();
+				const givenUp = data.includes('failed to be processed too many times');
+				if (!givenUp) expect(data).toContain(first.id);
 				process.stderr.write(
-					`queue mode: the killed trigger execution ${killed.id} is recorded as "${executions[0].status}"\n`,
+					`queue mode: the killed trigger execution ${killed.id} is recorded as "${executions[0].status}"` +
+						(givenUp ? ", given up by n8n's stalled-job check\n" : ', with its asset\n'),
 				);
 			},
 			4 * 60_000,
