@@ -90,6 +90,26 @@ it('On Error → Stop: a failure in the middle stops the other items at once and
 	expect(deletes.length).toBeLessThan(80);
 });
 
+it('On Error → Stop: a request in flight for an item after the failure is aborted, not waited for', async () => {
+	// n8n's authenticated request helper puts the run's cancel signal in place of a request's own:
+	// without the node's way around that, the slow request would run its full 8 s.
+	const [slow] = standIn.assets.slice(0, 1).map((asset) => asset.id);
+	standIn.addFault({ path: `/v3/assets/${slow}`, kind: 'slow', delayMs: 8000 });
+	standIn.addFault({
+		path: '/v3/assets/missing000000000000000000000000',
+		kind: 'slow',
+		delayMs: 100,
+	});
+	const error = await run(perItem('get'), idItems(['missing000000000000000000000000', slow])).then(
+		() => undefined,
+		(caught: unknown) => caught as NodeApiError,
+	);
+	expect(error?.context.itemIndex).toBe(0);
+	await standIn.idle();
+	const [request] = standIn.requestsTo(`/v3/assets/${slow}`);
+	expect(request.abortedAt).toBeLessThan(2000);
+}, 15_000);
+
 it('On Error → Continue: a failed item in the middle is its error item in place, every other item is done', async () => {
 	const ids = standIn.assets.slice(0, 50).map((asset) => asset.id);
 	ids[25] = 'missing000000000000000000000000';

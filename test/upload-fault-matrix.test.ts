@@ -11,6 +11,7 @@ import {
 	MULTIPART_MAX_BYTES,
 	PROCESSING_POLICY,
 	RETRY_POLICY,
+	TRANSFER_POLICY,
 } from '../nodes/HeyGen/transport';
 import { runHeyGenNode } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';
@@ -20,6 +21,7 @@ type StandIn = Awaited<ReturnType<typeof startStandIn>>;
 const savedRetry = { ...RETRY_POLICY };
 const savedConflict = { ...CONFLICT_POLICY };
 const savedProcessing = { ...PROCESSING_POLICY };
+const savedTransfer = { ...TRANSFER_POLICY };
 let standIn: StandIn;
 
 beforeAll(async () => {
@@ -39,7 +41,7 @@ afterAll(async () => {
 	await standIn.close();
 });
 beforeEach(() => standIn.reset());
-afterEach(() => Object.assign(RETRY_POLICY, { timeoutMs: savedRetry.timeoutMs }));
+afterEach(() => Object.assign(TRANSFER_POLICY, savedTransfer));
 
 function fileItem(bytes: Buffer, fileName: string, mimeType: string): INodeExecutionData {
 	const binary: IBinaryData = {
@@ -107,8 +109,8 @@ describe('complete answers 409 "Uploaded object not found yet" (the storage catc
 
 describe('409 request_in_progress (a retry while the first attempt with its key still runs)', () => {
 	it('is waited out with the same key until the stored answer comes: one asset', async () => {
-		// The first attempt outlasts the request timeout, so the node retries while it still runs.
-		Object.assign(RETRY_POLICY, { timeoutMs: 300 });
+		// HeyGen says nothing while the first attempt runs, past the idle timeout: the node retries.
+		Object.assign(TRANSFER_POLICY, { idleTimeoutMs: 300 });
 		standIn.set({ writeMs: 1000 });
 		const [item] = await upload([fileItem(Buffer.from('png bytes'), 'a.png', 'image/png')]);
 		const posts = standIn.requestsTo('/v3/assets').filter((request) => request.method === 'POST');
@@ -119,7 +121,7 @@ describe('409 request_in_progress (a retry while the first attempt with its key 
 	}, 20_000);
 
 	it('bounded: when the first attempt never ends, a clear error with the wait in it', async () => {
-		Object.assign(RETRY_POLICY, { timeoutMs: 300 });
+		Object.assign(TRANSFER_POLICY, { idleTimeoutMs: 300 });
 		standIn.set({ writeMs: 60_000 });
 		const error = await upload([fileItem(Buffer.from('png bytes'), 'a.png', 'image/png')]).then(
 			() => undefined,

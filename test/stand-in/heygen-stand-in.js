@@ -45,6 +45,7 @@ const UPLOAD_BEHAVIOUR = {
 	signedSizeHeader: false,
 	ticketMaxBytes: 0,
 	emptyAnswers: false,
+	linkBytesPerSecond: 0,
 };
 
 /** The upload behaviours a start option sets. @param {Record<string, unknown>} options */
@@ -87,7 +88,7 @@ function pickUploadBehaviour(options) {
  * @property {boolean} is_trash
  */
 /**
- * @typedef {'status' | 'reset' | 'html' | 'truncated' | 'notJson' | 'errorBody' | 'noData' | 'slow' | 'repeatToken' | 'redirect' | 'dropAnswer' | 'overlap' | 'pageShape' | 'cutFile'} FaultKind
+ * @typedef {'status' | 'reset' | 'html' | 'truncated' | 'notJson' | 'errorBody' | 'noData' | 'slow' | 'repeatToken' | 'redirect' | 'dropAnswer' | 'overlap' | 'pageShape' | 'cutFile' | 'stall'} FaultKind
  * @typedef {object} Fault
  * @property {FaultKind} kind what goes wrong: an HTTP status (with `status`, `retryAfter`), a
  *   dropped connection, an HTML page, JSON cut short, a text body, a 200 whose `error` is set,
@@ -96,7 +97,9 @@ function pickUploadBehaviour(options) {
  *   (dropAnswer) the request is carried out in full and then the connection drops before the answer;
  *   (overlap) a list page that starts with the previous page's last asset again; (pageShape, v3) a
  *   page whose has_more is missing, a string, or false beside a next_token (`shape`); (cutFile) a
- *   file whose connection drops half-way
+ *   file whose connection drops half-way; (stall) a file upload or download whose connection stops
+ *   moving after `afterBytes` of the file, and stays open without a word until the client gives up
+ * @property {number} [afterBytes] for kind 'stall' (default 64 KiB)
  * @property {string} [path] the endpoint it hits (default: any)
  * @property {string} [method] the method it hits (default: any)
  * @property {'hasMoreMissing' | 'hasMoreString' | 'tokenWithoutMore'} [shape] for kind 'pageShape'
@@ -128,6 +131,8 @@ function pickUploadBehaviour(options) {
  * @property {number} ticketMaxBytes a direct-upload ticket's max_bytes when not 0 (else the signed size);
  *   a PUT above it is refused, as HeyGen's signed URL refuses one (HeyGen's client states 200 MB)
  * @property {boolean} emptyAnswers a DELETE or complete that succeeds answers 204 with an empty body
+ * @property {number} linkBytesPerSecond a slow link, when not 0: file bodies (the multipart POST, the
+ *   storage PUT, the files served) move at this many bytes a second, a request's read no faster
  * @property {boolean} signedSizeHeader upload_headers carries an extra signed header the PUT must send;
  *   by default upload_headers is {} and the PUT is signed for its Content-Type only (HeyGen's contract)
  */
@@ -591,6 +596,39 @@ async function startStandIn(options = {}) {
 	const header = (req, name) =>
 		typeof req.headers[name] === 'string' ? /** @type {string} */ (req.headers[name]) : undefined;
 
+	/**
+	 * A request whose link stalled: it is never carried out (its key is not held), and never answered;
+	 * the connection stays open, silent, until the client gives up.
+	 */
+	class StalledLink extends Error {}
+	/** The requests whose file is to stall, and after how many bytes. @type {WeakMap<object, number>} */
+	const stallAfter = new WeakMap();
+	/** Waits as a link of `behaviour.linkBytesPerSecond` would take to move `bytes`. @param {number} bytes */
+	const linkTime = async (bytes) => {
+		const rate = behaviour.linkBytesPerSecond;
+		if (rate > 0)
+			await new Promise((resolve) => setTimeout(resolve, (bytes / rate) * 1000).unref());
+	};
+	/**
+	 * A request's body as the link brings it: paced by linkBytesPerSecond (the client meets TCP's
+	 * backpressure), and for a stalling request nothing more after its bytes, until the client leaves.
+	 * @param {http.IncomingMessage} req
+	 */
+	async function* linkIn(req) {
+		const stall = stallAfter.get(req);
+		let moved = 0;
+		for await (const chunk of req) {
+			const piece = stall === undefined ? chunk : chunk.subarray(0, Math.max(0, stall - moved));
+			moved += piece.length;
+			if (piece.length) yield piece;
+			await linkTime(piece.length);
+			if (stall !== undefined && moved >= stall) {
+				req.pause();
+				throw new StalledLink();
+			}
+		}
+	}
+
 	/** Reads a JSON request body (small). @param {http.IncomingMessage} req */
 	async function jsonBody(req) {
 		const chunks = [];
@@ -622,7 +660,7 @@ async function startStandIn(options = {}) {
 		let current = '';
 		let tooLarge = declared > limit + 64 * 1024;
 		if (!tooLarge) {
-			await readMultipart(req, boundary, {
+			await readMultipart(linkIn(req), boundary, {
 				start(headers) {
 					const disposition = headers['content-disposition'] ?? '';
 					current = headerParameter(disposition, 'name') ?? '';
@@ -647,6 +685,7 @@ async function startStandIn(options = {}) {
 					current = '';
 				},
 			}).catch((error) => {
+				if (error instanceof StalledLink) throw error;
 				throw new HttpError(400, v3Error('validation_error', String(error.message)));
 			});
 		} else {
@@ -804,7 +843,7 @@ async function startStandIn(options = {}) {
 		/** @type {Buffer[]} */
 		const chunks = [];
 		let size = 0;
-		for await (const chunk of req) {
+		for await (const chunk of linkIn(req)) {
 			size += chunk.length;
 			hash.update(chunk);
 			if (ticket.size <= KEEP_UPLOADED_BYTES) chunks.push(chunk);
@@ -1033,9 +1072,9 @@ async function startStandIn(options = {}) {
 	/**
 	 * The file host: an asset's bytes, streamed (fileSizeBytes each, deterministic), with its MIME type.
 	 * Like HeyGen's file hosts, it needs no API key.
-	 * @param {http.ServerResponse} res @param {string} path
+	 * @param {http.ServerResponse} res @param {string} path @param {number | undefined} [stall] bytes after which it stalls
 	 */
-	function serveFile(res, path) {
+	function serveFile(res, path, stall = undefined) {
 		const asset = account.assets.find((a) => a.url === path);
 		if (!asset) return sendJson(res, 404, { error: 'not found' });
 		if (asset.file?.bytes) {
@@ -1052,6 +1091,8 @@ async function startStandIn(options = {}) {
 			'content-length': size,
 		});
 		const chunk = Buffer.alloc(Math.min(size, 64 * 1024), `${asset.id}\n`);
+		if (behaviour.linkBytesPerSecond > 0 || stall !== undefined)
+			return void sendOverLink(res, chunk, size, stall);
 		let left = size;
 		const pump = () => {
 			while (left > 0) {
@@ -1063,6 +1104,24 @@ async function startStandIn(options = {}) {
 		};
 		pump();
 		return undefined;
+	}
+
+	/**
+	 * A file's bytes as a slow or stalling link sends them: paced by linkBytesPerSecond, and for a
+	 * stall nothing after `stall` bytes, the connection held open until the client leaves.
+	 * @param {http.ServerResponse} res @param {Buffer} chunk @param {number} size @param {number | undefined} stall
+	 */
+	async function sendOverLink(res, chunk, size, stall) {
+		const piece = chunk.subarray(0, Math.min(chunk.length, 16 * 1024));
+		let sent = 0;
+		while (sent < size && !res.destroyed) {
+			if (stall !== undefined && sent >= stall) return;
+			const next = piece.subarray(0, Math.min(piece.length, size - sent));
+			sent += next.length;
+			if (!res.write(next)) await new Promise((resolve) => res.once('drain', resolve));
+			await linkTime(next.length);
+		}
+		res.end();
 	}
 
 	/** @param {string} path @param {string} method */
@@ -1135,13 +1194,15 @@ async function startStandIn(options = {}) {
 		}
 		const fault = nextFault(path, req.method ?? 'GET');
 		// A fault answers before the body is read: read it first, so the client can send it whole.
-		if (fault && fault.kind !== 'slow' && fault.kind !== 'dropAnswer' && fault.kind !== 'reset')
-			for await (const _chunk of req);
+		const stall = fault?.kind === 'stall' ? (fault.afterBytes ?? 64 * 1024) : undefined;
+		if (stall !== undefined) stallAfter.set(req, stall);
+		const answersEarly = fault && !['slow', 'dropAnswer', 'reset', 'stall'].includes(fault.kind);
+		if (answersEarly) for await (const _chunk of req);
 		const delay = behaviour.latencyMs + (fault?.kind === 'slow' ? (fault.delayMs ?? 5000) : 0);
 		if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay).unref());
 		if (res.destroyed) return undefined;
 
-		if (fault && fault.kind !== 'slow') {
+		if (fault && fault.kind !== 'slow' && fault.kind !== 'stall') {
 			const message = fault.message ?? 'stand-in fault';
 			/** @type {Record<string, string>} */
 			const extra = fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {};
@@ -1229,7 +1290,7 @@ async function startStandIn(options = {}) {
 			}
 		}
 
-		if (path.startsWith('/files/')) return serveFile(res, path);
+		if (path.startsWith('/files/')) return serveFile(res, path, stall);
 		if (path.startsWith('/uploads/')) return await receiveDirectUpload(req, res, path, query);
 		if (path === '/__sink' && req.method === 'POST') {
 			// Not HeyGen: a place for a test workflow to deliver its items, so a test can read them.
@@ -1350,6 +1411,7 @@ async function startStandIn(options = {}) {
 			if (!res.writableFinished) record.abortedAt = Date.now() - startedAt;
 		});
 		handle(req, res, record).catch((error) => {
+			if (error instanceof StalledLink) return;
 			if (!res.headersSent) sendJson(res, 500, { error: String(error), data: null });
 			else res.destroy();
 		});

@@ -11,6 +11,18 @@ export function cancelSignal(context: HeyGenContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
 }
 
+/**
+ * The context to send an authenticated request from, so that it stops on `signal`. n8n's
+ * httpRequestWithAuthentication replaces a request's abortSignal with the one `this` gives
+ * (getExecutionCancelSignal), so a request's own reasons to stop (a stalled transfer, another item's
+ * failure) would never reach it. A view of the context that gives `signal` (which includes the
+ * run's cancellation) keeps them; everything else is the context's own.
+ */
+export function stoppingOn<T extends HeyGenContext>(context: T, signal: AbortSignal): T {
+	if (!('getExecutionCancelSignal' in context)) return context;
+	return Object.create(context, { getExecutionCancelSignal: { value: () => signal } }) as T;
+}
+
 /** The error for a run stopped by its user, whatever the request was doing. */
 export function cancelledError(
 	context: HeyGenContext,

@@ -8,10 +8,11 @@ import type {
 
 import { asNodeError, heyGenApiError } from './errors';
 import { isCancellation } from './cancel';
-import type { Readable } from './request';
 import { mapWithConcurrency } from './concurrency';
 import { headerValue } from './response';
-import { sendWithRetries, TRANSFER_TIMEOUT_MS } from './retry';
+import { type TransferProgress, withIdleTimeout } from './idle';
+import { sendWithRetries } from './retry';
+import { type Readable, reportingProgress, streamLike } from './streams';
 import { shownUrl } from './userInfo';
 
 const EXTENSION_BY_MIME: Record<string, string> = {
@@ -84,13 +85,14 @@ function downloadError(
 
 /**
  * One attempt at an asset's file: the GET, and on a 2xx its body streamed into n8n's binary data
- * (a connection that drops mid-file fails here, and the whole download is tried again).
+ * (a connection that drops mid-file fails here, and the whole download is tried again). Each chunk
+ * that arrives is progress: only a download where nothing arrives for the idle timeout fails.
  */
 async function fetchFile(
 	context: IExecuteFunctions,
 	asset: IDataObject,
 	url: string,
-	stop: AbortSignal | undefined,
+	{ signal, moved }: TransferProgress,
 	received: (binary: IBinaryData) => void,
 ): Promise<IN8nHttpFullResponse> {
 	const response = (await context.helpers.httpRequest({
@@ -99,20 +101,28 @@ async function fetchFile(
 		encoding: 'stream',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: TRANSFER_TIMEOUT_MS,
-		abortSignal: stop,
+		abortSignal: signal,
 	})) as IN8nHttpFullResponse;
 	const body = response.body as Readable;
 	if (response.statusCode < 200 || response.statusCode >= 300) {
 		body.destroy();
 		return response;
 	}
+	moved();
 	const contentType = headerValue(response.headers, 'content-type');
 	const mimeType =
 		typeof contentType === 'string' ? contentType.split(';')[0].trim().toLowerCase() : undefined;
-	received(
-		await context.helpers.prepareBinaryData(body, fileNameFor(asset, mimeType, url), mimeType),
-	);
+	const file = streamLike(body, reportingProgress(body, moved));
+	// Not every axios n8n ships ends a body it has already handed over when the signal aborts.
+	const stop = () => body.destroy(new Error('the download was stopped'));
+	signal.addEventListener('abort', stop, { once: true });
+	try {
+		received(
+			await context.helpers.prepareBinaryData(file, fileNameFor(asset, mimeType, url), mimeType),
+		);
+	} finally {
+		signal.removeEventListener('abort', stop);
+	}
 	return response;
 }
 
@@ -135,7 +145,10 @@ export async function downloadAsset(
 	}
 	let binary: IBinaryData | undefined;
 	const send = async (stop: AbortSignal) =>
-		await fetchFile(this, asset, url, stop, (received) => (binary = received));
+		await withIdleTimeout(
+			stop,
+			async (progress) => await fetchFile(this, asset, url, progress, (got) => (binary = got)),
+		);
 	const where = shownUrl(url);
 	const { response, earlier } = await sendWithRetries(
 		this,

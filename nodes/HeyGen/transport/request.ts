@@ -1,11 +1,7 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestOptions,
-	IN8nHttpFullResponse,
-} from 'n8n-workflow';
+import type { IDataObject, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL } from './baseUrl';
+import { stoppingOn } from './cancel';
 import { type ConflictKind, waitOutConflicts } from './conflict';
 import { CREDENTIAL_TYPE, credentialFor, type HeyGenContext } from './context';
 import { heyGenApiError } from './errors';
@@ -13,16 +9,22 @@ import { headerValue, parseAnswer } from './response';
 import { RETRY_POLICY, sendWithRetries } from './retry';
 import { noteServerDate } from './serverClock';
 import { withoutUserInfo } from './userInfo';
+import { type TransferProgress, withIdleTimeout } from './idle';
+import type { Readable } from './streams';
 
 export { DEFAULT_BASE_URL };
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
-/** A Node.js readable stream, as n8n's binary data helpers give one (node:stream is not for community nodes). */
-export type Readable = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
+export type { Readable };
 
-/** A request body, made anew for each attempt (a stream can be sent only once). */
-export type RequestBody = () => string | Buffer | Readable | Promise<string | Buffer | Readable>;
+/**
+ * A request body, made anew for each attempt (a stream can be sent only once). A file's body reports
+ * its progress to the transfer's watch, when the request is a transfer.
+ */
+export type RequestBody = (
+	progress?: TransferProgress,
+) => string | Buffer | Readable | Promise<string | Buffer | Readable>;
 
 export interface HeyGenRequest {
 	method?: HttpMethod;
@@ -37,6 +39,11 @@ export interface HeyGenRequest {
 	 * request carries an Idempotency-Key, as then the same key brings the stored answer.
 	 */
 	conflicts?: readonly ConflictKind[];
+	/**
+	 * The request carries a file: no limit on its whole time, the idle timeout instead
+	 * (TRANSFER_POLICY), so that a slow link can send a large file.
+	 */
+	transfer?: boolean;
 }
 
 function conflictsOf(request: HeyGenRequest): readonly ConflictKind[] {
@@ -63,7 +70,7 @@ export async function heyGenApiRequest(
 	const method = request.method ?? 'GET';
 	const { baseURL, credentialsDecrypted } = await credentialFor(this);
 	const node = this.getNode();
-	const send = async (signal: AbortSignal) => {
+	const attempt = async (signal: AbortSignal, progress?: TransferProgress) => {
 		const options: IHttpRequestOptions = {
 			method,
 			baseURL,
@@ -74,18 +81,28 @@ export async function heyGenApiRequest(
 			json: false,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: RETRY_POLICY.timeoutMs,
+			timeout: progress ? undefined : RETRY_POLICY.timeoutMs,
 			// n8n strips only Authorization and Cookie on a cross-origin redirect, not x-api-key:
 			// redirects are not followed, so the key never leaves the credential's base URL.
 			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
-			abortSignal: signal,
+			abortSignal: progress?.signal ?? signal,
 		};
-		if (request.body) options.body = await request.body();
-		return (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options, {
-			credentialsDecrypted,
-		})) as IN8nHttpFullResponse;
+		if (request.body) options.body = await request.body(progress);
+		const sender = stoppingOn(this, options.abortSignal as AbortSignal);
+		return (await this.helpers.httpRequestWithAuthentication.call(
+			sender,
+			CREDENTIAL_TYPE,
+			options,
+			{
+				credentialsDecrypted,
+			},
+		)) as IN8nHttpFullResponse;
 	};
+	const send = request.transfer
+		? async (signal: AbortSignal) =>
+				await withIdleTimeout(signal, async (progress) => await attempt(signal, progress))
+		: attempt;
 	const what = {
 		label: `to HeyGen (${requestLabel(request)})`,
 		target: `${method} ${withoutUserInfo(baseURL)}${endpoint}`,

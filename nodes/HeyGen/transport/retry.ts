@@ -27,9 +27,6 @@ export const RETRY_POLICY = {
 	timeoutMs: 30_000,
 };
 
-/** A file on its way to or from a storage or file host can take longer than an API call. */
-export const TRANSFER_TIMEOUT_MS = 10 * 60 * 1000;
-
 /** Connection-level failures worth another attempt. */
 const RETRYABLE_NETWORK_CODES = new Set([
 	'ECONNRESET',

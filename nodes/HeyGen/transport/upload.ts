@@ -2,9 +2,11 @@ import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-w
 import { createHash, randomBytes } from 'node:crypto';
 
 import { heyGenApiError, heyGenContractError } from './errors';
-import { heyGenApiRequest, type Readable, requestLabel } from './request';
+import { inMemoryGraceMs, type TransferProgress, withIdleTimeout } from './idle';
+import { heyGenApiRequest, requestLabel } from './request';
 import { snippet } from './response';
-import { sendWithRetries, TRANSFER_TIMEOUT_MS } from './retry';
+import { sendWithRetries } from './retry';
+import { type Readable, reportingProgress, streamLike } from './streams';
 import { shownUrl } from './userInfo';
 
 /** HeyGen's limit for a multipart upload (POST /v3/assets); larger files take the direct upload. */
@@ -116,7 +118,6 @@ function sizeError(file: UploadFile, sent: number) {
 	);
 }
 
-/** Yields a file's chunks and checks that it has exactly the size announced for it. */
 /**
  * A failed read of the file while a request sends it. n8n's request helper reports it as the
  * request's failure (a network error, to the retry loop); kept here, it is the error thrown instead.
@@ -135,6 +136,7 @@ async function sendingFile<T>(send: (reads: FileReads) => Promise<T>): Promise<T
 	}
 }
 
+/** Yields a file's chunks and checks that it has exactly the size announced for it. */
 async function* exactly(
 	file: UploadFile,
 	source: Readable | Buffer,
@@ -157,37 +159,29 @@ async function* exactly(
 }
 
 /**
- * A stream of `chunks`, made by the class of the stream it reads from: n8n's rules for community
- * nodes keep node:stream out, and every binary data stream n8n gives is a Readable with `from`.
- */
-function streamLike(like: Readable, chunks: AsyncIterable<Buffer>): Readable {
-	const StreamClass = like.constructor as unknown as {
-		from(source: AsyncIterable<Buffer>, options: { objectMode: boolean }): Readable;
-	};
-	return StreamClass.from(chunks, { objectMode: false });
-}
-
-/**
  * The file as a request body: the bytes in memory as they are, or a stream that checks its size.
- * `head` and `tail` frame it (multipart).
+ * `head` and `tail` frame it (multipart). Each chunk the request takes is progress of the transfer.
  */
 async function fileBody(
 	file: UploadFile,
 	reads: FileReads,
+	progress: TransferProgress | undefined,
 	head = Buffer.alloc(0),
 	tail = Buffer.alloc(0),
 ): Promise<Buffer | Readable> {
 	const source = await file.open();
 	if (Buffer.isBuffer(source)) {
 		if (source.length !== file.size) throw sizeError(file, source.length);
-		return head.length || tail.length ? Buffer.concat([head, source, tail]) : source;
+		const body = head.length || tail.length ? Buffer.concat([head, source, tail]) : source;
+		progress?.moved(inMemoryGraceMs(body.length));
+		return body;
 	}
 	async function* framed() {
 		yield head;
 		yield* exactly(file, source, reads);
 		yield tail;
 	}
-	return streamLike(source, framed());
+	return streamLike(source, progress ? reportingProgress(framed(), progress.moved) : framed());
 }
 
 function quoted(value: string): string {
@@ -207,7 +201,7 @@ export function multipartBody(
 	return {
 		contentType: `multipart/form-data; boundary=${boundary}`,
 		length: head.length + file.size + tail.length,
-		body: async () => await fileBody(file, reads, head, tail),
+		body: async (progress?: TransferProgress) => await fileBody(file, reads, progress, head, tail),
 	};
 }
 
@@ -259,6 +253,7 @@ async function multipartUpload(
 				'idempotency-key': uploadKey(file, sha256, 'upload'),
 			},
 			body: multipart.body,
+			transfer: true,
 			itemIndex,
 		};
 		const body = await heyGenApiRequest.call(this, request);
@@ -360,20 +355,20 @@ async function putToStorage(
 	itemIndex: number,
 ) {
 	const where = shownUrl(ticket.uploadUrl);
-	const send = async (signal: AbortSignal) =>
+	const attempt = async ({ signal, moved }: TransferProgress) =>
 		(await this.helpers.httpRequest({
 			method: 'PUT',
 			url: ticket.uploadUrl,
 			headers: storageHeaders(ticket, file),
-			body: await fileBody(file, reads),
+			body: await fileBody(file, reads, { signal, moved }),
 			encoding: 'text',
 			json: false,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: TRANSFER_TIMEOUT_MS,
 			disableFollowRedirect: true,
 			abortSignal: signal,
 		})) as IN8nHttpFullResponse;
+	const send = async (signal: AbortSignal) => await withIdleTimeout(signal, attempt);
 	const { response, earlier } = await sendWithRetries(
 		this,
 		{
