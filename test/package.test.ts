@@ -58,6 +58,40 @@ describe('package.json', () => {
 	});
 });
 
+/**
+ * The nodes panel's entries as n8n's editor builds them (generateMergedNodesAndActions in n8n 2.41's
+ * editor): a trigger whose name is a node's plus "Trigger" joins that node's entry, which then shows
+ * the trigger's description.
+ */
+function nodesPanelEntries(nodes: Array<{ name: string; description: string; group: string[] }>) {
+	const entries = nodes
+		.filter((node) => !node.group.includes('trigger'))
+		.map((node) => ({ ...node }));
+	for (const trigger of nodes.filter((node) => node.group.includes('trigger'))) {
+		const app = entries.find((entry) => entry.name === trigger.name.replace('Trigger', ''));
+		if (app) app.description = trigger.description;
+		else entries.push({ ...trigger });
+	}
+	return entries;
+}
+
+describe('the nodes panel', () => {
+	const entries = nodesPanelEntries([new HeyGen().description, new HeyGenTrigger().description]);
+
+	it('shows one HeyGen entry, described as the whole package: every action and the trigger', () => {
+		expect(entries.map((entry) => entry.name)).toEqual(['heyGen']);
+		const [{ description }] = entries;
+		for (const does of ['Get', 'download', 'upload', 'delete', 'folders', 'new asset'])
+			expect(description).toContain(does);
+		expect(description).not.toMatch(/^Starts the workflow/);
+	});
+
+	it('says what package.json says the package does', () => {
+		for (const does of ['get', 'download', 'upload', 'delete', 'folders', 'new asset'])
+			expect(pkg.description).toContain(does);
+	});
+});
+
 describe('node description (saved workflows depend on these names)', () => {
 	const { description } = new HeyGen();
 	const byName = (name: string) =>
