@@ -2,7 +2,8 @@
 /**
  * `npm run demo`: the scheduled asset audit, headless in a real n8n — HeyGen (Return All), then
  * the summary per file type and folder — printed as a table. Against the offline stand-in, or
- * the real HeyGen when HEYGEN_API_KEY is set. Slack is switched off for the run.
+ * the real HeyGen when HEYGEN_API_KEY is set. Slack is switched off for the run unless
+ * SLACK_ACCESS_TOKEN is set (then the summary is posted for real).
  */
 'use strict';
 
@@ -17,11 +18,17 @@ const {
 	nodeItems,
 	runError,
 } = require('./lib/n8n');
-const { exampleWorkflows, heyGenBackend } = require('./lib/demo-setup');
+const {
+	exampleWorkflows,
+	heyGenBackend,
+	sessionCredentials,
+	slackBackend,
+} = require('./lib/demo-setup');
 
 const AUDIT_ID = 'hgAssetAudit0001';
 const HEYGEN_NODE = 'List all HeyGen assets';
 const SUMMARY_NODE = 'Summarize by type and folder';
+const SLACK_NODE = 'Post to Slack';
 
 /**
  * @param {Array<Record<string, unknown>>} rows @param {Array<[string, string]>} columns key, heading
@@ -46,12 +53,14 @@ function table(rows, columns) {
 async function main() {
 	const runtime = await ensureRuntime();
 	const backend = await heyGenBackend();
+	const slack = slackBackend();
 	let n8n;
 	try {
 		console.log(`HeyGen: ${backend.description}`);
+		console.log(`Slack: ${slack.description}`);
 		n8n = await createN8n({ runtime });
-		await importCredentials(n8n, [backend.credential]);
-		await importWorkflows(n8n, exampleWorkflows({ disable: ['n8n-nodes-base.slack'] }));
+		await importCredentials(n8n, sessionCredentials(backend, slack));
+		await importWorkflows(n8n, exampleWorkflows({ slack }));
 		console.log(`Running "HeyGen: scheduled asset audit" in n8n ${runtime.n8nVersion} (headless)…`);
 		const result = await executeWorkflow(n8n, AUDIT_ID);
 		if (result.run?.status !== 'success') {
@@ -80,8 +89,11 @@ async function main() {
 				['without_url', 'no url'],
 			]),
 		);
+		const [posted] = slack.credential ? nodeItems(result.run, SLACK_NODE) : [];
 		console.log(
-			`\nSlack message (Slack is switched off in this run):\n${summary.text.split('\n')[0]}`,
+			posted
+				? `\nPosted to Slack (channel ${posted.channel}):\n${summary.text.split('\n')[0]}`
+				: `\nSlack message (Slack is switched off in this run; set SLACK_ACCESS_TOKEN to post it):\n${summary.text.split('\n')[0]}`,
 		);
 	} finally {
 		await backend.close();

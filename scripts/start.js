@@ -40,16 +40,21 @@ async function main() {
 		console.error(`[start] ${/** @type {Error} */ (error).message}`);
 		process.exit(1);
 	}
-	const { url, owner, ownerCreated, examples, backend } = session;
+	const { url, owner, ownerCreated, examples, backend, slack } = session;
 	console.log('');
 	console.log(`  n8n editor:  ${url}`);
 	console.log(
 		`  login:       ${owner.email} / ${owner.password}${ownerCreated ? '' : ' (as set up on an earlier start)'}`,
 	);
+	// n8n opens on its assistant screen after a login, not on the workflows.
+	console.log(
+		'               (after the login, open a workflow below: n8n first shows its assistant)',
+	);
 	console.log(
 		`  workflows:   ${examples.map((workflow) => `${workflow.name}: ${url}/workflow/${workflow.id}`).join('\n               ')}`,
 	);
 	console.log(`  HeyGen:      ${backend.description}`);
+	console.log(`  Slack:       ${slack.description}`);
 	console.log('');
 	say('ready. Ctrl-C stops n8n and the stand-in.');
 	session.child.on('exit', (code) => {

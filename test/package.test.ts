@@ -1,8 +1,7 @@
 /**
- * The published package: what n8n loads from it, and what npm would ship. Needs `npm run build`
- * first (npm test does it).
+ * The package's manifest and the node descriptions n8n reads. What the build and the tarball hold is
+ * checked after a build, in test/e2e/package.e2e.test.ts.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -21,47 +20,75 @@ describe('package.json', () => {
 		expect(pkg.keywords).toContain('n8n-community-node-package');
 		expect(pkg.dependencies ?? {}).toEqual({});
 		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
-		expect(pkg.files).toEqual(['dist']);
 		expect(pkg.n8n.n8nNodesApiVersion).toBe(1);
 	});
 
-	it('points n8n at built files that exist and load', () => {
-		for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
-			expect(existsSync(join(root, file))).toBe(true);
-			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			const loaded = require(join(root, file));
-			expect(Object.keys(loaded)).toHaveLength(1);
-		}
-		for (const icon of [
-			'dist/nodes/HeyGen/heygen.svg',
-			'dist/nodes/HeyGen/heygen.dark.svg',
-			'dist/credentials/heygen.svg',
-			'dist/nodes/HeyGen/HeyGen.node.json',
-		]) {
-			expect(existsSync(join(root, icon))).toBe(true);
-		}
+	it('names nothing that does not exist: no main (n8n loads the files under "n8n"), and one repository throughout', () => {
+		expect(pkg.main).toBeUndefined();
+		expect(pkg.files).toEqual(['dist', 'CHANGELOG.md']);
+		const repository = 'github.com/n8n-nodes-heygen/n8n-nodes-heygen';
+		expect(pkg.repository).toEqual({ type: 'git', url: `git+https://${repository}.git` });
+		expect(pkg.homepage).toBe(`https://${repository}#readme`);
+		expect(pkg.bugs).toEqual({ url: `https://${repository}/issues` });
+		expect(pkg.engines).toEqual({
+			node: expect.stringMatching(/^>=/),
+			n8n: expect.stringMatching(/^>=/),
+		});
+		expect(existsSync(join(root, 'CHANGELOG.md'))).toBe(true);
 	});
 
-	it('npm pack ships only the built package, README, LICENSE and package.json', () => {
-		const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
-			cwd: root,
-			encoding: 'utf8',
+	it('has a package-lock.json in step with it, so that npm install leaves the tree clean', () => {
+		const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
+		const rootEntry = lock.packages[''];
+		expect({ name: lock.name, version: lock.version }).toEqual({
+			name: pkg.name,
+			version: pkg.version,
 		});
-		const files: string[] = JSON.parse(out)[0].files.map((file: { path: string }) => file.path);
-		expect(files).toEqual(
-			expect.arrayContaining([
-				'package.json',
-				'README.md',
-				'LICENSE',
-				'dist/nodes/HeyGen/HeyGen.node.js',
-			]),
-		);
-		const outside = files.filter(
-			(file) =>
-				!file.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(file),
-		);
-		expect(outside).toEqual([]);
-		expect(files.filter((file) => /\.test\.|stand-in/.test(file))).toEqual([]);
+		for (const field of [
+			'name',
+			'version',
+			'license',
+			'engines',
+			'dependencies',
+			'devDependencies',
+			'peerDependencies',
+			'optionalDependencies',
+		])
+			expect({ [field]: rootEntry[field] }).toEqual({ [field]: pkg[field] });
+	});
+});
+
+/**
+ * The nodes panel's entries as n8n's editor builds them (generateMergedNodesAndActions in n8n 2.41's
+ * editor): a trigger whose name is a node's plus "Trigger" joins that node's entry, which then shows
+ * the trigger's description.
+ */
+function nodesPanelEntries(nodes: Array<{ name: string; description: string; group: string[] }>) {
+	const entries = nodes
+		.filter((node) => !node.group.includes('trigger'))
+		.map((node) => ({ ...node }));
+	for (const trigger of nodes.filter((node) => node.group.includes('trigger'))) {
+		const app = entries.find((entry) => entry.name === trigger.name.replace('Trigger', ''));
+		if (app) app.description = trigger.description;
+		else entries.push({ ...trigger });
+	}
+	return entries;
+}
+
+describe('the nodes panel', () => {
+	const entries = nodesPanelEntries([new HeyGen().description, new HeyGenTrigger().description]);
+
+	it('shows one HeyGen entry, described as the whole package: every action and the trigger', () => {
+		expect(entries.map((entry) => entry.name)).toEqual(['heyGen']);
+		const [{ description }] = entries;
+		for (const does of ['Get', 'download', 'upload', 'delete', 'folders', 'new asset'])
+			expect(description).toContain(does);
+		expect(description).not.toMatch(/^Starts the workflow/);
+	});
+
+	it('says what package.json says the package does', () => {
+		for (const does of ['get', 'download', 'upload', 'delete', 'folders', 'new asset'])
+			expect(pkg.description).toContain(does);
 	});
 });
 

@@ -8,7 +8,7 @@ import type {
 import { NodeApiError, NodeConnectionTypes } from 'n8n-workflow';
 
 import { apiVersionProperties, assetFiltersProperty } from './actions/common.descriptions';
-import { LATEST_NODE_VERSION } from './actions/constants';
+import { LATEST_NODE_VERSION, NODES_PANEL_DESCRIPTION } from './actions/constants';
 import { pollParameters, readListingOptions, readLookBackMinutes } from './actions/parameters';
 import { methods } from './methods';
 import {
@@ -140,7 +140,7 @@ export class HeyGenTrigger implements INodeType {
 		version: [1, 2],
 		defaultVersion: LATEST_NODE_VERSION,
 		subtitle: 'New asset',
-		description: 'Starts the workflow when a new image, audio or video asset appears in HeyGen',
+		description: NODES_PANEL_DESCRIPTION,
 		defaults: { name: 'HeyGen Trigger' },
 		polling: true,
 		inputs: [],

@@ -17,7 +17,12 @@ const {
 	setupOwner,
 	startServer,
 } = require('./n8n');
-const { exampleWorkflows, heyGenBackend } = require('./demo-setup');
+const {
+	exampleWorkflows,
+	heyGenBackend,
+	sessionCredentials,
+	slackBackend,
+} = require('./demo-setup');
 
 const OWNER = {
 	email: 'owner@example.com',
@@ -39,6 +44,7 @@ async function startSession(options) {
 	if (options.fresh) fs.rmSync(options.home, { recursive: true, force: true });
 	fs.mkdirSync(options.home, { recursive: true });
 	const backend = await heyGenBackend();
+	const slack = slackBackend();
 	/** @type {{ stop: () => Promise<unknown> } | undefined} */
 	let server;
 	const stop = async () => {
@@ -47,10 +53,11 @@ async function startSession(options) {
 	};
 	try {
 		say(`HeyGen: ${backend.description}`);
+		say(`Slack: ${slack.description}`);
 		const n8n = await createN8n({ runtime, folder: options.home, port: options.port ?? 5678 });
 		say(`n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion}, user folder ${options.home}`);
-		await importCredentials(n8n, [backend.credential]);
-		const examples = exampleWorkflows();
+		await importCredentials(n8n, sessionCredentials(backend, slack));
+		const examples = exampleWorkflows({ slack });
 		await importWorkflows(n8n, examples);
 		say(`imported the "HeyGen account" credential and ${examples.length} example workflows`);
 		say('starting n8n (about 10 s)…');
@@ -68,6 +75,7 @@ async function startSession(options) {
 			ownerCreated,
 			examples,
 			backend,
+			slack,
 			runtime,
 			stop,
 		};
