@@ -5,6 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { NodeHelpers } from 'n8n-workflow';
+
 import { HeyGen } from '../nodes/HeyGen/HeyGen.node';
 import { HeyGenTrigger } from '../nodes/HeyGen/HeyGenTrigger.node';
 import { DEFAULT_LOOK_BACK_MINUTES } from '../nodes/HeyGen/trigger/cursor';
@@ -124,10 +126,39 @@ describe('node description (saved workflows depend on these names)', () => {
 		expect(operationsOf('folder').map((option) => option.value)).toEqual(['get', 'getAll']);
 		for (const option of [...operationsOf('asset'), ...operationsOf('folder')]) {
 			expect(option.action).toMatch(
-				/^(Delete|Get|Get many|Upload) (an? )?(asset|assets|folder|folders)$/,
+				/^(Delete|Get|Get many|Upload) (an? )?(asset|assets|folder|folders)( permanently)?$/,
 			);
 			expect(option.description?.length).toBeGreaterThan(30);
 		}
+	});
+
+	it('as a tool with Tool Description "Set Automatically", tells the agent each operation as n8n words it', () => {
+		// n8n builds that description from the operation's action alone; its description is for the editor.
+		const toolDescription = (resource: string, operation: string) =>
+			NodeHelpers.getToolDescriptionForNode(
+				{
+					id: 'tool',
+					name: 'HeyGen',
+					type: 'n8n-nodes-heygen.heyGenTool',
+					typeVersion: 2,
+					position: [0, 0],
+					parameters: { descriptionType: 'auto', resource, operation },
+				},
+				new HeyGen(),
+			);
+		expect(
+			[
+				...operationsOf('asset').map((option) => ['asset', option.value]),
+				...operationsOf('folder').map((option) => ['folder', option.value]),
+			].map(([resource, operation]) => toolDescription(resource, operation)),
+		).toEqual([
+			'Delete an asset permanently in HeyGen',
+			'Get an asset in HeyGen',
+			'Get many assets in HeyGen',
+			'Upload an asset in HeyGen',
+			'Get a folder in HeyGen',
+			'Get many folders in HeyGen',
+		]);
 	});
 
 	it("keeps Get Many's parameter names: returnAll, limit and filters.fileType / filters.folderId", () => {

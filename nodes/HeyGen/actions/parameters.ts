@@ -67,7 +67,7 @@ function checkId(parameters: Parameters, value: unknown, what: string): string |
 		fail(
 			parameters,
 			`${what} ID "${id}" is not a HeyGen ${what.toLowerCase()} ID`,
-			`A ${what.toLowerCase()} ID has no spaces, slashes, "?" or "#". Pick the ${what.toLowerCase()} from the list, or copy its ID from HeyGen.`,
+			`${/^[aeiou]/i.test(what) ? 'An' : 'A'} ${what.toLowerCase()} ID has no spaces, slashes, "?" or "#". Pick the ${what.toLowerCase()} from the list, or copy its ID from HeyGen.`,
 		);
 	}
 	return id;

@@ -19,7 +19,8 @@ export const description: INodeProperties[] = [
 				name: 'Delete',
 				value: 'delete',
 				description: 'Delete an asset from the HeyGen account, permanently, by its ID',
-				action: 'Delete an asset',
+				// An agent given this as a tool reads only "<action> in HeyGen": it must hear that there is no undo.
+				action: 'Delete an asset permanently',
 			},
 			{
 				name: 'Get',
