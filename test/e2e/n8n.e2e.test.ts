@@ -26,7 +26,10 @@ import {
 	nodeItems,
 	runError,
 } from '../../scripts/lib/n8n';
-import { heyGenWorkflow as sharedHeyGenWorkflow } from '../../scripts/lib/workflows';
+import {
+	heyGenWorkflow as sharedHeyGenWorkflow,
+	uploadFromDiskWorkflow,
+} from '../../scripts/lib/workflows';
 import { type AuditSummary, expectAuditSummary, expectFolderNames } from '../helpers/audit';
 import { startStandIn } from '../stand-in/heygen-stand-in';
 
@@ -59,6 +62,8 @@ const BACKUP = join(FILES, 'backup');
 const TO_HEYGEN = join(FILES, 'to-heygen');
 /** Above HeyGen's 32 MB multipart limit: the upload example sends this one through the direct upload. */
 const LARGE_UPLOAD_BYTES = 33_000_000;
+/** A slow uplink: this file over it takes longer than the 30 s the multipart upload once had in all. */
+const SLOW_LINK = { folder: join(FILES, 'slow-link'), bytes: 16_000_000, bytesPerSecond: 450_000 };
 const SEED = { assets: { image: 120, audio: 90, video: 90 }, folders: 4, seed: 11 };
 
 /**
@@ -136,6 +141,8 @@ beforeAll(
 		writeFileSync(join(TO_HEYGEN, 'logo.png'), png);
 		writeFileSync(join(TO_HEYGEN, 'long-take.mp4'), Buffer.alloc(LARGE_UPLOAD_BYTES, 7));
 		writeFileSync(join(TO_HEYGEN, 'notes.txt'), 'not for HeyGen');
+		mkdirSync(SLOW_LINK.folder, { recursive: true });
+		writeFileSync(join(SLOW_LINK.folder, 'slow-take.mp4'), randomBytes(SLOW_LINK.bytes));
 		n8n = await createN8n({ runtime, env: { N8N_RESTRICT_FILE_ACCESS_TO: FILES } });
 		await importCredentials(n8n, [
 			{ ...GOOD, type: 'heyGenApi', data: { apiKey: API_KEY, baseUrl: standIn.url } },
@@ -184,6 +191,7 @@ beforeAll(
 				GOOD,
 				2,
 			),
+			uploadFromDiskWorkflow('e2eSlowUpload001', `${SLOW_LINK.folder}/*.mp4`, GOOD),
 			...exampleWorkflows(),
 			liveCleanUp(),
 		]);
@@ -536,6 +544,28 @@ describe('node version 2 and the asset lifecycle', () => {
 		).toBe(true);
 	});
 });
+
+it('a slow uplink: a 16 MB multipart upload that takes longer than 30 s arrives whole, in one attempt', async () => {
+	standIn.set({ linkBytesPerSecond: SLOW_LINK.bytesPerSecond });
+	const startedAt = Date.now();
+	const result = await executeWorkflow(n8n, 'e2eSlowUpload001');
+	const tookMs = Date.now() - startedAt;
+	expect(result.run.status).toBe('success');
+	expect(standIn.uploads).toHaveLength(1);
+	expect(standIn.uploads[0]).toMatchObject({
+		via: 'multipart',
+		size: SLOW_LINK.bytes,
+		sha256: createHash('sha256')
+			.update(readFileSync(join(SLOW_LINK.folder, 'slow-take.mp4')))
+			.digest('hex'),
+	});
+	expect(nodeItems(result.run, 'HeyGen').map((item) => item.id)).toEqual([
+		standIn.uploads[0].assetId,
+	]);
+	expect(standIn.requestsTo('/v3/assets').filter((r) => r.method === 'POST')).toHaveLength(1);
+	expect(tookMs).toBeGreaterThan(30_000);
+	process.stderr.write(`e2e: a 16 MB upload over a 450 kB/s link took ${tookMs / 1000} s\n`);
+}, 180_000);
 
 describe('a busy account: uploads landing while Get Many pages', () => {
 	it.each([
