@@ -103,7 +103,7 @@ async function main() {
 			'',
 			`Written by \`npm run bench:upload\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine}. n8n ${runtime.n8nVersion}, filesystem binary mode, the stand-in on loopback.`,
 			'',
-			"Peak RSS of the n8n process for one file read from disk (Read Files from Disk), without and with the HeyGen upload after it. Up to 32 MB the file goes in one multipart request, above through the direct upload (read twice: once for its SHA-256, once to send it). The run time includes n8n's start.",
+			"Peak RSS of the n8n process for one file read from disk (Read Files from Disk), without and with the HeyGen upload after it. Up to 32 MB the file goes in one multipart request, above through the direct upload. Either way the file is read twice: once for its SHA-256 (the content hash in its Idempotency-Keys, and the direct upload's checksum), once to send it. The stand-in's ticket takes the 512 MiB file (its max_bytes is the signed size); HeyGen's own client states 200 MB. The run time includes n8n's start.",
 			'',
 			'| File size | Read only | Read + upload | Upload path | Run |',
 			'| ---: | ---: | ---: | :--- | ---: |',
