@@ -56,6 +56,35 @@ export function requestLabel(request: Pick<HeyGenRequest, 'method' | 'endpoint'>
 }
 
 /**
+ * n8n's request options for one attempt: JSON as text, no thrown statuses, no redirects. A transfer
+ * has no limit on its whole time (its idle timeout watches it instead); any other request has one.
+ */
+function attemptOptions(
+	request: HeyGenRequest,
+	baseURL: string,
+	signal: AbortSignal,
+	progress?: TransferProgress,
+): IHttpRequestOptions {
+	return {
+		method: request.method ?? 'GET',
+		baseURL,
+		url: request.endpoint,
+		qs: request.qs ?? {},
+		headers: { accept: 'application/json', ...request.headers },
+		encoding: 'text',
+		json: false,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: progress ? undefined : RETRY_POLICY.timeoutMs,
+		// n8n strips only Authorization and Cookie on a cross-origin redirect, not x-api-key:
+		// redirects are not followed, so the key never leaves the credential's base URL.
+		disableFollowRedirect: true,
+		sendCredentialsOnCrossOriginRedirect: false,
+		abortSignal: progress?.signal ?? signal,
+	};
+}
+
+/**
  * Calls a HeyGen API endpoint with the node's HeyGen API credential.
  *
  * Retries as sendWithRetries does: every request the node makes is safe to repeat (reads, deletes,
@@ -71,32 +100,14 @@ export async function heyGenApiRequest(
 	const { baseURL, credentialsDecrypted } = await credentialFor(this);
 	const node = this.getNode();
 	const attempt = async (signal: AbortSignal, progress?: TransferProgress) => {
-		const options: IHttpRequestOptions = {
-			method,
-			baseURL,
-			url: endpoint,
-			qs: request.qs ?? {},
-			headers: { accept: 'application/json', ...request.headers },
-			encoding: 'text',
-			json: false,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: progress ? undefined : RETRY_POLICY.timeoutMs,
-			// n8n strips only Authorization and Cookie on a cross-origin redirect, not x-api-key:
-			// redirects are not followed, so the key never leaves the credential's base URL.
-			disableFollowRedirect: true,
-			sendCredentialsOnCrossOriginRedirect: false,
-			abortSignal: progress?.signal ?? signal,
-		};
+		const options = attemptOptions(request, baseURL, signal, progress);
 		if (request.body) options.body = await request.body(progress);
-		const sender = stoppingOn(this, options.abortSignal as AbortSignal);
+		const sender = stoppingOn(this, progress?.signal ?? signal);
 		return (await this.helpers.httpRequestWithAuthentication.call(
 			sender,
 			CREDENTIAL_TYPE,
 			options,
-			{
-				credentialsDecrypted,
-			},
+			{ credentialsDecrypted },
 		)) as IN8nHttpFullResponse;
 	};
 	const send = request.transfer
