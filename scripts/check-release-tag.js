@@ -19,6 +19,10 @@ const ROOT = path.resolve(__dirname, '..');
  */
 function releaseTagProblem(tag, version, changelog) {
 	if (!tag) return 'No tag given: node scripts/check-release-tag.js v<version>';
+	// publish.yml runs `npm publish` without --tag, which npm 11 refuses for a prerelease version:
+	// refuse it here, in seconds, instead of after the tests.
+	if (!/^\d+\.\d+\.\d+$/.test(version))
+		return `package.json's version ${version} is a prerelease or not x.y.z: publish.yml publishes x.y.z versions only (npm 11 refuses a prerelease without --tag)`;
 	if (tag !== `v${version}`)
 		return `The tag ${tag} does not match package.json's version ${version}: tag v${version}, or bump the version`;
 	const heading = new RegExp(`^## \\[${version.replace(/[.+]/g, '\\$&')}\\]`, 'm');

@@ -15,13 +15,23 @@ const BESIDE_DIST = ['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json'];
 /** How far the tarball may grow or shrink before the README's figure has to be measured again. */
 const SIZE_TOLERANCE = 0.1;
 
-function packDryRun(): { size: number; files: string[] } {
+function packDryRun(): {
+	size: number;
+	unpackedSize: number;
+	entryCount: number;
+	files: string[];
+} {
 	const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
 		cwd: root,
 		encoding: 'utf8',
 	});
 	const [packed] = JSON.parse(out);
-	return { size: packed.size, files: packed.files.map((file: { path: string }) => file.path) };
+	return {
+		size: packed.size,
+		unpackedSize: packed.unpackedSize,
+		entryCount: packed.entryCount,
+		files: packed.files.map((file: { path: string }) => file.path),
+	};
 }
 
 describe('the built package', () => {
@@ -53,11 +63,20 @@ describe('the built package', () => {
 	});
 
 	it("is the size the README states (the tarball's size, within 10 %)", () => {
-		const { size } = packDryRun();
+		const { size, unpackedSize, entryCount } = packDryRun();
 		const readme = readFileSync(join(root, 'README.md'), 'utf8');
-		const stated = /The tarball npm publishes is about \*\*(\d+) kB\*\*/.exec(readme);
+		const stated =
+			/The tarball npm publishes is about \*\*(\d+) kB\*\* \((\d+) files, (\d+) kB unpacked/.exec(
+				readme,
+			);
 		expect(stated).not.toBeNull();
 		const statedBytes = Number(stated?.[1]) * 1000;
 		expect(Math.abs(size - statedBytes) / statedBytes).toBeLessThanOrEqual(SIZE_TOLERANCE);
+		// The file count is exact: a file added or dropped is a change the README must follow.
+		expect(Number(stated?.[2])).toBe(entryCount);
+		const statedUnpacked = Number(stated?.[3]) * 1000;
+		expect(Math.abs(unpackedSize - statedUnpacked) / statedUnpacked).toBeLessThanOrEqual(
+			SIZE_TOLERANCE,
+		);
 	});
 });
