@@ -1,6 +1,7 @@
 /** Where the API key may go (only the credential's base URL) and where it must never show. */
 import { NodeApiError } from 'n8n-workflow';
 
+import { RETRY_POLICY } from '../nodes/HeyGen/transport';
 import { runHeyGenNode } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';
 
@@ -8,10 +9,13 @@ type StandIn = Awaited<ReturnType<typeof startStandIn>>;
 let standIn: StandIn;
 const KEY = 'sec-test-key-7f3a9c1e5b';
 
+const { baseDelayMs } = RETRY_POLICY;
 beforeAll(async () => {
+	RETRY_POLICY.baseDelayMs = 20;
 	standIn = await startStandIn({ apiKey: KEY, assets: 30, folders: 2, seed: 4 });
 });
 afterAll(async () => {
+	RETRY_POLICY.baseDelayMs = baseDelayMs;
 	await standIn.close();
 });
 beforeEach(() => standIn.reset());
@@ -85,6 +89,29 @@ it('the key is in no output item, error message or description', async () => {
 		expect(JSON.stringify(continued.output)).not.toContain(KEY);
 	}
 });
+
+it.each([
+	['v1, a 400', '/v1/asset/list', 400, 1],
+	['v3, a 401', '/v3/assets', 401, 1],
+	['v3, a 5xx until the retries are used up', '/v3/assets', 503, RETRY_POLICY.retries + 1],
+])(
+	'HeyGen quoting the key in its error (%s): the message and description say [redacted] instead',
+	async (_case, path, status, times) => {
+		// Twice: once for a run with On Error → Continue, once for one that stops.
+		const message = `Invalid API key ${KEY}`;
+		standIn.addFault({ path, kind: 'status', status, times: 2 * times, message });
+		const apiVersion = path.startsWith('/v3/') ? 'v3' : 'v1';
+		const [[item]] = (await run({ limit: 5, apiVersion }, true)).output;
+		const error = await run({ limit: 5, apiVersion }).then(
+			() => undefined,
+			(caught: unknown) => caught as NodeApiError,
+		);
+		expect(error).toBeInstanceOf(NodeApiError);
+		const shown = `${error?.message}\n${error?.description}\n${JSON.stringify(item.json)}`;
+		expect(shown).not.toContain(KEY);
+		expect(shown).toContain('[redacted]');
+	},
+);
 
 it('a folder ID is always sent URL-encoded', async () => {
 	const odd = 'a+b&c=d%e';

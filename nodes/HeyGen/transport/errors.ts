@@ -166,6 +166,25 @@ export function heyGenApiError(
 	});
 }
 
+/** Keys shorter than this are not looked for in messages: they would cut words out of them. */
+const MIN_SECRET_LENGTH = 8;
+export const REDACTED = '[redacted]';
+
+/**
+ * The error without `secret` (the credential's key) in its message or description: HeyGen may quote
+ * the key it refused, and an error goes to the user, n8n's log and an AI agent alike.
+ */
+export function withoutSecret(node: INode, error: unknown, secret: string): unknown {
+	if (secret.length < MIN_SECRET_LENGTH || !(error instanceof NodeApiError)) return error;
+	const description = error.description ?? '';
+	if (!error.message.includes(secret) && !description.includes(secret)) return error;
+	const redact = (text: string) => text.split(secret).join(REDACTED);
+	return heyGenApiError(node, redact(error.message), redact(description), {
+		status: error.httpCode ? Number(error.httpCode) : undefined,
+		itemIndex: error.context.itemIndex as number | undefined,
+	});
+}
+
 /** An error for a 2xx answer that is not what HeyGen documents. */
 export function heyGenContractError(
 	node: INode,

@@ -4,7 +4,7 @@ import { DEFAULT_BASE_URL } from './baseUrl';
 import { stoppingOn } from './cancel';
 import { type ConflictKind, waitOutConflicts } from './conflict';
 import { CREDENTIAL_TYPE, credentialFor, type HeyGenContext } from './context';
-import { heyGenApiError } from './errors';
+import { heyGenApiError, withoutSecret } from './errors';
 import { headerValue, parseAnswer } from './response';
 import { RETRY_POLICY, sendWithRetries } from './retry';
 import { noteServerDate } from './serverClock';
@@ -123,12 +123,16 @@ export async function heyGenApiRequest(
 		await sendWithRetries(this, what, send, (description) =>
 			heyGenApiError(node, 'Could not reach HeyGen', description, { itemIndex }),
 		);
-	const { response, earlier, waitedMs } = await waitOutConflicts(
-		this,
-		what,
-		conflictsOf(request),
-		exchange,
-	);
-	noteServerDate(this, headerValue(response.headers, 'date'));
-	return parseAnswer(node, response, { method, endpoint, itemIndex, earlier, waitedMs });
+	try {
+		const { response, earlier, waitedMs } = await waitOutConflicts(
+			this,
+			what,
+			conflictsOf(request),
+			exchange,
+		);
+		noteServerDate(this, headerValue(response.headers, 'date'));
+		return parseAnswer(node, response, { method, endpoint, itemIndex, earlier, waitedMs });
+	} catch (error) {
+		throw withoutSecret(node, error, String(credentialsDecrypted.data.apiKey ?? ''));
+	}
 }
