@@ -309,6 +309,58 @@ describe('the agent calls the tools', () => {
 	});
 });
 
+describe('HeyGen failing under an MCP tool', () => {
+	// Each fault hits exactly the attempts one call makes (a 401 once; else the first try and its
+	// retries), so the next call meets HeyGen answering again, and the stand-in's record stays whole
+	// for the checks after every call.
+	const attempts = 4;
+	const cases: Array<[string, Parameters<typeof standIn.addFault>[0], RegExp]> = [
+		['a rejected key (401)', { kind: 'status', status: 401, times: 1 }, /API key was rejected/],
+		[
+			'5xx until the retries run out',
+			{ kind: 'status', status: 500, times: attempts },
+			/500|server/i,
+		],
+		[
+			'a dropped connection every time',
+			{ kind: 'reset', times: attempts },
+			/connection|ECONNRESET|reset/i,
+		],
+		['an HTML error page', { kind: 'html', status: 502, times: attempts }, /502|HTML|Bad Gateway/i],
+	];
+	it.each(cases)(
+		'%s: an error result with a clear message, no key, the server goes on',
+		async (_label, fault, message) => {
+			standIn.addFault(fault);
+			const result = await call('list_heygen_assets', { limit: 2, fileType: 'video' });
+			expect({ isError: result.isError, text: result.text }).toEqual({
+				isError: true,
+				text: expect.stringMatching(message),
+			});
+			expect(result.text).not.toContain(API_KEY);
+			const again = await call('list_heygen_assets', { limit: 1, fileType: 'image' });
+			expect(again.isError).toBe(false);
+		},
+		120_000,
+	);
+
+	// HeyGen's message is passed on with the credential's key redacted (errors.ts, withoutSecret).
+	it('HeyGen echoing the key in its error message does not pass it on to the agent', async () => {
+		standIn.addFault({
+			kind: 'status',
+			status: 401,
+			times: 1,
+			message: `Invalid API key ${API_KEY}`,
+		});
+		const result = await call('get_heygen_asset', {
+			assetId: 'ffffffffffffffffffffffffffffffff',
+		});
+		expect(result.isError).toBe(true);
+		expect(result.text).not.toContain(API_KEY);
+		expect(result.text).toContain('Invalid API key [redacted]');
+	}, 60_000);
+});
+
 describe('after every call above', () => {
 	it('nothing was deleted or uploaded, and the API key is in no answer nor in n8n log', () => {
 		expect(standIn.deleted).toEqual([]);
