@@ -101,6 +101,8 @@ async function fetchFile(
 		encoding: 'stream',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		// 0, not undefined: axios's default (5 min in n8n) would limit the wait for the answer.
+		timeout: 0,
 		abortSignal: signal,
 	})) as IN8nHttpFullResponse;
 	const body = response.body as Readable;

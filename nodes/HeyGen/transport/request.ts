@@ -10,7 +10,7 @@ import { RETRY_POLICY, sendWithRetries } from './retry';
 import { noteServerDate } from './serverClock';
 import { withoutUserInfo } from './userInfo';
 import { type TransferProgress, withIdleTimeout } from './idle';
-import type { Readable } from './streams';
+import { releaseBody, type Readable } from './streams';
 
 export { DEFAULT_BASE_URL };
 
@@ -81,7 +81,9 @@ export async function heyGenApiRequest(
 			json: false,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: progress ? undefined : RETRY_POLICY.timeoutMs,
+			// 0, not undefined: undefined takes axios's default, which n8n sets to 5 min, and axios times
+			// a request without redirects from its start to the answer — a limit on the whole upload.
+			timeout: progress ? 0 : RETRY_POLICY.timeoutMs,
 			// n8n strips only Authorization and Cookie on a cross-origin redirect, not x-api-key:
 			// redirects are not followed, so the key never leaves the credential's base URL.
 			disableFollowRedirect: true,
@@ -90,14 +92,18 @@ export async function heyGenApiRequest(
 		};
 		if (request.body) options.body = await request.body(progress);
 		const sender = stoppingOn(this, options.abortSignal as AbortSignal);
-		return (await this.helpers.httpRequestWithAuthentication.call(
-			sender,
-			CREDENTIAL_TYPE,
-			options,
-			{
-				credentialsDecrypted,
-			},
-		)) as IN8nHttpFullResponse;
+		try {
+			return (await this.helpers.httpRequestWithAuthentication.call(
+				sender,
+				CREDENTIAL_TYPE,
+				options,
+				{
+					credentialsDecrypted,
+				},
+			)) as IN8nHttpFullResponse;
+		} finally {
+			releaseBody(options.body);
+		}
 	};
 	const send = request.transfer
 		? async (signal: AbortSignal) =>

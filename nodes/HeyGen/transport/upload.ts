@@ -6,7 +6,7 @@ import { inMemoryGraceMs, type TransferProgress, withIdleTimeout } from './idle'
 import { heyGenApiRequest, requestLabel } from './request';
 import { snippet } from './response';
 import { sendWithRetries } from './retry';
-import { type Readable, reportingProgress, streamLike } from './streams';
+import { type Readable, releaseBody, reportingProgress, streamLike } from './streams';
 import { shownUrl } from './userInfo';
 
 /** HeyGen's limit for a multipart upload (POST /v3/assets); larger files take the direct upload. */
@@ -355,19 +355,27 @@ async function putToStorage(
 	itemIndex: number,
 ) {
 	const where = shownUrl(ticket.uploadUrl);
-	const attempt = async ({ signal, moved }: TransferProgress) =>
-		(await this.helpers.httpRequest({
-			method: 'PUT',
-			url: ticket.uploadUrl,
-			headers: storageHeaders(ticket, file),
-			body: await fileBody(file, reads, { signal, moved }),
-			encoding: 'text',
-			json: false,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			disableFollowRedirect: true,
-			abortSignal: signal,
-		})) as IN8nHttpFullResponse;
+	const attempt = async ({ signal, moved }: TransferProgress) => {
+		const body = await fileBody(file, reads, { signal, moved });
+		try {
+			return (await this.helpers.httpRequest({
+				method: 'PUT',
+				url: ticket.uploadUrl,
+				headers: storageHeaders(ticket, file),
+				body,
+				encoding: 'text',
+				json: false,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				// 0, not undefined: axios's default (5 min in n8n) would limit the whole PUT.
+				timeout: 0,
+				disableFollowRedirect: true,
+				abortSignal: signal,
+			})) as IN8nHttpFullResponse;
+		} finally {
+			releaseBody(body);
+		}
+	};
 	const send = async (signal: AbortSignal) => await withIdleTimeout(signal, attempt);
 	const { response, earlier } = await sendWithRetries(
 		this,
