@@ -10,7 +10,7 @@ import { asNodeError, heyGenApiError } from './errors';
 import { isCancellation } from './cancel';
 import { mapWithConcurrency } from './concurrency';
 import { headerValue } from './response';
-import { type TransferProgress, withIdleTimeout } from './idle';
+import { NO_WHOLE_REQUEST_LIMIT, type TransferProgress, withIdleTimeout } from './idle';
 import { sendWithRetries } from './retry';
 import { type Readable, reportingProgress, streamLike } from './streams';
 import { shownUrl } from './userInfo';
@@ -101,6 +101,7 @@ async function fetchFile(
 		encoding: 'stream',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		timeout: NO_WHOLE_REQUEST_LIMIT,
 		abortSignal: signal,
 	})) as IN8nHttpFullResponse;
 	const body = response.body as Readable;

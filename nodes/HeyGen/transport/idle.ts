@@ -14,6 +14,12 @@ export const TRANSFER_POLICY = {
 	inMemoryBytesPerSecond: 32_000,
 };
 
+/**
+ * A transfer's `timeout` for n8n's request helpers: none. Not undefined, which takes axios's default
+ * (n8n sets it to 5 min), and axios times a request without redirects from its start to the answer.
+ */
+export const NO_WHOLE_REQUEST_LIMIT = 0;
+
 /** The network code a stalled transfer fails with, so that it is retried as a timeout is. */
 export const STALLED_CODE = 'ETIMEDOUT';
 

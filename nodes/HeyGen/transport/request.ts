@@ -9,8 +9,8 @@ import { headerValue, parseAnswer } from './response';
 import { RETRY_POLICY, sendWithRetries } from './retry';
 import { noteServerDate } from './serverClock';
 import { withoutUserInfo } from './userInfo';
-import { type TransferProgress, withIdleTimeout } from './idle';
-import type { Readable } from './streams';
+import { NO_WHOLE_REQUEST_LIMIT, type TransferProgress, withIdleTimeout } from './idle';
+import { releaseBody, type Readable } from './streams';
 
 export { DEFAULT_BASE_URL };
 
@@ -75,7 +75,7 @@ function attemptOptions(
 		json: false,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: progress ? undefined : RETRY_POLICY.timeoutMs,
+		timeout: progress ? NO_WHOLE_REQUEST_LIMIT : RETRY_POLICY.timeoutMs,
 		// n8n strips only Authorization and Cookie on a cross-origin redirect, not x-api-key:
 		// redirects are not followed, so the key never leaves the credential's base URL.
 		disableFollowRedirect: true,
@@ -103,12 +103,16 @@ export async function heyGenApiRequest(
 		const options = attemptOptions(request, baseURL, signal, progress);
 		if (request.body) options.body = await request.body(progress);
 		const sender = stoppingOn(this, progress?.signal ?? signal);
-		return (await this.helpers.httpRequestWithAuthentication.call(
-			sender,
-			CREDENTIAL_TYPE,
-			options,
-			{ credentialsDecrypted },
-		)) as IN8nHttpFullResponse;
+		try {
+			return (await this.helpers.httpRequestWithAuthentication.call(
+				sender,
+				CREDENTIAL_TYPE,
+				options,
+				{ credentialsDecrypted },
+			)) as IN8nHttpFullResponse;
+		} finally {
+			releaseBody(options.body);
+		}
 	};
 	const send = request.transfer
 		? async (signal: AbortSignal) =>

@@ -38,3 +38,13 @@ export async function* reportingProgress(
 		yield chunk as Buffer;
 	}
 }
+
+/**
+ * Lets go of a request body stream once its attempt has ended: axios leaves a body it stopped sending
+ * (a stall, a cancel) paused but open, and with it the file it reads (an fd, an S3 download).
+ */
+export function releaseBody(body: unknown): void {
+	const stream = body as { destroy?: unknown; destroyed?: boolean } | undefined;
+	if (stream && typeof stream.destroy === 'function' && !stream.destroyed)
+		(stream as unknown as Readable).destroy();
+}

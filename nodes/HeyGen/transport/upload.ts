@@ -2,11 +2,16 @@ import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-w
 import { createHash, randomBytes } from 'node:crypto';
 
 import { heyGenApiError, heyGenContractError } from './errors';
-import { inMemoryGraceMs, type TransferProgress, withIdleTimeout } from './idle';
+import {
+	inMemoryGraceMs,
+	NO_WHOLE_REQUEST_LIMIT,
+	type TransferProgress,
+	withIdleTimeout,
+} from './idle';
 import { heyGenApiRequest, requestLabel } from './request';
 import { snippet } from './response';
 import { sendWithRetries } from './retry';
-import { type Readable, reportingProgress, streamLike } from './streams';
+import { type Readable, releaseBody, reportingProgress, streamLike } from './streams';
 import { shownUrl } from './userInfo';
 
 /** HeyGen's limit for a multipart upload (POST /v3/assets); larger files take the direct upload. */
@@ -355,19 +360,26 @@ async function putToStorage(
 	itemIndex: number,
 ) {
 	const where = shownUrl(ticket.uploadUrl);
-	const attempt = async ({ signal, moved }: TransferProgress) =>
-		(await this.helpers.httpRequest({
-			method: 'PUT',
-			url: ticket.uploadUrl,
-			headers: storageHeaders(ticket, file),
-			body: await fileBody(file, reads, { signal, moved }),
-			encoding: 'text',
-			json: false,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			disableFollowRedirect: true,
-			abortSignal: signal,
-		})) as IN8nHttpFullResponse;
+	const attempt = async ({ signal, moved }: TransferProgress) => {
+		const body = await fileBody(file, reads, { signal, moved });
+		try {
+			return (await this.helpers.httpRequest({
+				method: 'PUT',
+				url: ticket.uploadUrl,
+				headers: storageHeaders(ticket, file),
+				body,
+				encoding: 'text',
+				json: false,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: NO_WHOLE_REQUEST_LIMIT,
+				disableFollowRedirect: true,
+				abortSignal: signal,
+			})) as IN8nHttpFullResponse;
+		} finally {
+			releaseBody(body);
+		}
+	};
 	const send = async (signal: AbortSignal) => await withIdleTimeout(signal, attempt);
 	const { response, earlier } = await sendWithRetries(
 		this,
@@ -386,13 +398,25 @@ async function putToStorage(
 			),
 	);
 	const status = response.statusCode;
-	if (status >= 200 && status < 300) return;
+	if (status < 200 || status >= 300)
+		throw storageRefusal(this, file, `PUT ${where}`, { response, earlier }, itemIndex);
+}
+
+/** The error for a storage host's refusal of the PUT, quoting its answer (XML, usually). */
+function storageRefusal(
+	context: IExecuteFunctions,
+	file: UploadFile,
+	request: string,
+	{ response, earlier }: { response: IN8nHttpFullResponse; earlier: string[] },
+	itemIndex: number,
+) {
+	const status = response.statusCode;
 	const answer =
 		typeof response.body === 'string' ? snippet(response.body, STORAGE_ANSWER_LENGTH) : '';
-	throw storageError(
-		this,
+	return storageError(
+		context,
 		`HeyGen's storage refused the upload of "${file.fileName}" (${status})`,
-		`PUT ${where} answered ${status}${answer ? `: "${answer}"` : ''}.${
+		`${request} answered ${status}${answer ? `: "${answer}"` : ''}.${
 			status === 403 ? ' The upload URL may have expired: run the node again for a new one.' : ''
 		}${earlier.length ? ` Earlier attempts got: ${earlier.join(', ')}.` : ''}`,
 		itemIndex,
