@@ -129,21 +129,31 @@ describe('Folder → Get', () => {
 		);
 	});
 
-	it('gets one folder by ID, in the shape of a Folder → Get Many item plus what v3 adds', async () => {
+	it('gets one folder by ID from the folder list, as Folder → Get Many shows it, without asking v3', async () => {
 		const [listed] = await run({ resource: 'folder', operation: 'getAll', limit: 1 });
+		standIn.reset();
 		const [item] = await run(getFolder(byId(String(listed.json.id))));
+		expect(item.json).toEqual(listed.json);
+		expect(item.pairedItem).toEqual({ item: 0 });
+		expect(standIn.requestsTo('/v1/folders')[0].apiKey).toBe(standIn.apiKey);
+		expect(standIn.requests.filter((r) => r.path.startsWith('/v3/folders'))).toEqual([]);
+	});
+
+	it('where the list is gone, gets it through v3, in the shape of a List Folders item plus what v3 adds', async () => {
+		const [folder] = standIn.folders;
+		standIn.retireV1();
+		const [item] = await run(getFolder(byId(folder.id)));
 		expect(item.json).toEqual({
-			id: listed.json.id,
-			name: listed.json.name,
+			id: folder.id,
+			name: folder.name,
 			parent_id: null,
-			created_ts: listed.json.created_ts,
-			is_trash: listed.json.is_trash,
+			created_ts: folder.created_ts,
+			is_trash: folder.is_trash,
 			type: 'mixed',
-			updated_ts: listed.json.created_ts,
+			updated_ts: folder.created_ts,
 			creator_username: standIn.username,
 		});
-		expect(item.pairedItem).toEqual({ item: 0 });
-		expect(standIn.requestsTo(folderPath(String(listed.json.id)))[0].apiKey).toBe(standIn.apiKey);
+		expect(standIn.requestsTo(folderPath(folder.id))[0].apiKey).toBe(standIn.apiKey);
 	});
 
 	it('a folder inside another has its parent_id; From List gives the id as By ID does', async () => {
@@ -182,7 +192,12 @@ describe('Folder → Get', () => {
 			'HeyGen has no folder with ID "gone-folder"',
 		]);
 		expect(items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
-		expect(standIn.requestsTo(folderPath(first.id))).toHaveLength(1);
+		// The list is walked once for the run (top level, each folder's children, the trash), not per item.
+		const listings = standIn.requestsTo('/v1/folders');
+		const asked = listings.map((r) => r.query.parent_id ?? (r.query.is_trash ? 'trash' : 'top'));
+		expect(new Set(asked).size).toBe(asked.length);
+		expect(asked).toEqual(['top', ...standIn.folders.map((folder) => folder.id), 'trash']);
+		expect(standIn.requestsTo(folderPath(first.id))).toHaveLength(0);
 	});
 
 	it('works with v1 retired', async () => {
@@ -206,7 +221,7 @@ describe('when /v1/folders is gone', () => {
 	it.each([404, 410])(
 		'(%i) the folder picker offers the folders of the recent assets, named through v3, each asked once',
 		async (status) => {
-			standIn.addFault({ path: '/v1/folders', kind: 'status', status });
+			standIn.addFault({ path: '/v1/folders', kind: 'status', status, times: 100 });
 			const expected = foldersOfAssets();
 			expect(expected.length).toBeGreaterThan(1);
 			const result = await searchFolders(credentials());
@@ -217,6 +232,16 @@ describe('when /v1/folders is gone', () => {
 			expect(standIn.requestsTo('/v3/assets')[0].query.limit).toBe('100');
 		},
 	);
+
+	it('the picker names the recent assets’ folders through the folder list where it answers again', async () => {
+		standIn.addFault({ path: '/v1/folders', kind: 'status', status: 410 });
+		const names = new Map(standIn.folders.map((folder) => [folder.id, folder.name]));
+		const result = await searchFolders(credentials());
+		expect(result.results).toEqual(
+			foldersOfAssets().map((id) => ({ name: names.get(id), value: id })),
+		);
+		expect(standIn.requests.filter((r) => r.path.startsWith('/v3/folders'))).toEqual([]);
+	});
 
 	it('the picker’s search filters those folders by name', async () => {
 		standIn.retireV1();
@@ -229,7 +254,7 @@ describe('when /v1/folders is gone', () => {
 	it('a folder deleted since its assets were listed is left out of the picker', async () => {
 		standIn.retireV1();
 		const [gone, ...kept] = foldersOfAssets();
-		standIn.addFault({ path: folderPath(gone), kind: 'status', status: 404 });
+		standIn.removeFolder(gone);
 		const result = await searchFolders(credentials());
 		expect(result.results.map((folder) => folder.value)).toEqual(kept);
 	});
@@ -247,5 +272,26 @@ describe('when /v1/folders is gone', () => {
 		const topLevel = standIn.folders.filter((folder) => folder.parent_id === null);
 		expect(result.results.map((folder) => folder.value)).toEqual(topLevel.map((f) => f.id));
 		expect(standIn.requests.filter((request) => request.path.startsWith('/v3/'))).toEqual([]);
+	});
+});
+
+describe('the stand-in without /v3/folders (as in HeyGen’s published spec)', () => {
+	it('answers a bare 404 for every id, as an unknown route, and serves it again after reset', async () => {
+		const [folder] = standIn.folders;
+		standIn.serveV3Folders(false);
+		const response = await fetch(`${standIn.url}${folderPath(folder.id)}`, {
+			headers: { 'x-api-key': standIn.apiKey },
+		});
+		expect(response.status).toBe(404);
+		expect(await response.text()).toBe('404 page not found');
+		const unknown = await fetch(`${standIn.url}/v3/no-such-route`, {
+			headers: { 'x-api-key': standIn.apiKey },
+		});
+		expect([unknown.status, await unknown.text()]).toEqual([404, '404 page not found']);
+		standIn.reset();
+		const served = await fetch(`${standIn.url}${folderPath(folder.id)}`, {
+			headers: { 'x-api-key': standIn.apiKey },
+		});
+		expect(served.status).toBe(200);
 	});
 });

@@ -246,11 +246,11 @@ describe('HeyGen errors', () => {
 		expect(standIn.requestsTo(LIST)).toHaveLength(1);
 	});
 
-	it('404 on v1 says HeyGen may have retired the endpoint', async () => {
+	it('404 on v1 is taken as HeyGen having retired it: the listing goes through v3', async () => {
 		standIn.addFault({ path: LIST, kind: 'status', status: 404, message: 'Not Found' });
-		const error = await runError({});
-		expect(error.httpCode).toBe('404');
-		expect(error.description).toMatch(/retiring its v1/);
+		const items = await run({ returnAll: true });
+		expect(ids(items)).toEqual(standIn.assets.map((asset) => asset.id));
+		expect(standIn.requestsTo('/v3/assets').length).toBeGreaterThan(0);
 	});
 
 	it('a 200 that is not JSON is an error, not an empty success', async () => {

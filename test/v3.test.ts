@@ -129,9 +129,11 @@ it('an unknown API version is a NodeOperationError', async () => {
 	await expect(run({ apiVersion: '={{ "v2" }}' })).rejects.toBeInstanceOf(NodeOperationError);
 });
 
-it('v1 answering 404 points the user at v3', async () => {
+it('v1 answering 410 (retired) lists through v3 instead, with the same output', async () => {
 	standIn.addFault({ path: '/v1/asset/list', kind: 'status', status: 410, message: 'Gone' });
-	const error = await run({ apiVersion: 'v1' }).catch((e: unknown) => e as NodeApiError);
-	expect((error as NodeApiError).httpCode).toBe('410');
-	expect((error as NodeApiError).description).toMatch(/Switch the node's API Version to v3/);
+	const throughV1 = await run({ apiVersion: 'v1', returnAll: true });
+	expect(throughV1.map((item) => item.json)).toEqual(
+		(await run({ returnAll: true })).map((item) => item.json),
+	);
+	expect(standIn.requestsTo('/v1/asset/list').map((request) => request.status)).toEqual([410]);
 });

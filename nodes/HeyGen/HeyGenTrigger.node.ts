@@ -13,12 +13,14 @@ import { pollParameters, readListingOptions, readLookBackMinutes } from './actio
 import { methods } from './methods';
 import {
 	accountFingerprint,
+	type ApiVersion,
 	asNodeError,
 	assetTs,
 	type ListingOptions,
 	listAssets,
 	ownerUsername,
 	serverNowSeconds,
+	v1RetiredNotice,
 	walkAssets,
 } from './transport';
 import {
@@ -91,9 +93,12 @@ async function readPoll(
 	let readDownTo: number | undefined;
 	let newestTs = -Infinity;
 	let outOfTime = false;
-	const walked = await walkAssets.call(context, options, {
-		from: start.kind === 'continue' ? start.from : undefined,
-		keepGoing: (_kept, page) => {
+	const from = start.kind === 'continue' ? start.from : undefined;
+	const fromApi = start.kind === 'continue' ? asApiVersion(start.fromApi) : undefined;
+	const walk = {
+		from,
+		fromApi,
+		keepGoing: (_kept: IDataObject[], page: IDataObject[]) => {
 			const times = page.map(asCursorAsset);
 			for (const { ts } of times) newestTs = Math.max(newestTs, ts);
 			readDownTo ??= readDownToOf(start, times, limits.windowSeconds, serverNowSeconds(context));
@@ -102,9 +107,30 @@ async function readPoll(
 			outOfTime = start.kind === 'continue' && Date.now() >= limits.deadline;
 			return !outOfTime;
 		},
-	});
+	};
+	const walked = await walkAssets.call(context, options, walk, undefined, (error, username) =>
+		warnOnce(context, v1RetiredNotice(error, username)),
+	);
 	const stoppedAt = outOfTime ? walked.next : undefined;
-	return { assets: walked.items.map(asCursorAsset), newestTs, stoppedAt, readDownTo };
+	const stoppedOn =
+		stoppedAt !== undefined && walked.listedWith !== options.apiVersion
+			? walked.listedWith
+			: undefined;
+	return { assets: walked.items.map(asCursorAsset), newestTs, stoppedAt, stoppedOn, readDownTo };
+}
+
+const asApiVersion = (value: string | undefined): ApiVersion | undefined =>
+	value === 'v1' || value === 'v3' ? value : undefined;
+
+/** Triggers (workflow and node) told in this process that v1 is retired: a poll a minute must not fill the log. */
+const warnedTriggers = new Set<string>();
+
+/** Polls have no execution hints: the notice goes to n8n's log, once per trigger and process. */
+function warnOnce(context: IPollFunctions, message: string) {
+	const key = `${context.getWorkflow().id ?? ''}\n${context.getNode().id}`;
+	if (warnedTriggers.has(key)) return;
+	warnedTriggers.add(key);
+	context.logger.warn(message);
 }
 
 /** readPoll, and where HeyGen refuses a backlog's saved token (expired), the same poll from the front. */

@@ -30,7 +30,12 @@ import {
 	heyGenWorkflow as sharedHeyGenWorkflow,
 	uploadFromDiskWorkflow,
 } from '../../scripts/lib/workflows';
-import { type AuditSummary, expectAuditSummary, expectFolderNames } from '../helpers/audit';
+import {
+	type AuditSummary,
+	expectAuditSummary,
+	expectFolderNames,
+	expectNamedThroughV3Once,
+} from '../helpers/audit';
 import { startStandIn } from '../stand-in/heygen-stand-in';
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>;
@@ -169,6 +174,20 @@ beforeAll(
 				options: { requestsAtOnce: 3 },
 			}),
 			heyGenWorkflow('e2eV2Default0001', { limit: 5 }, GOOD, 2),
+			heyGenWorkflow('e2eV1Saved000001', {}),
+			heyGenWorkflow('e2eV1SavedType01', { filters: { fileType: 'video' }, limit: 30 }),
+			heyGenWorkflow('e2eV2Defaults001', {}, GOOD, 2),
+			heyGenWorkflow('e2eV2Type0000001', { filters: { fileType: 'video' }, limit: 30 }, GOOD, 2),
+			heyGenWorkflow(
+				'e2eFolderGet0001',
+				{
+					resource: 'folder',
+					operation: 'get',
+					folderId: { __rl: true, mode: 'id', value: folderId },
+				},
+				GOOD,
+				2,
+			),
 			heyGenWorkflow(
 				'e2eGetAsset00001',
 				{
@@ -280,6 +299,8 @@ it('example: the scheduled asset audit summarizes every asset by type and folder
 		/^HeyGen asset audit: 300 assets \(image: 120, audio: 90, video: 90\)/,
 	);
 	expectFolderNames(summary as AuditSummary, standIn);
+	// Named through HeyGen's folder list, walked once for the run: no /v3/folders lookup.
+	expect(standIn.requests.filter((request) => request.path.startsWith('/v3/folders/'))).toEqual([]);
 });
 
 it('example: the audit still names every folder after HeyGen switches v1 off (every /v1/* 410)', async () => {
@@ -291,7 +312,67 @@ it('example: the audit still names every folder after HeyGen switches v1 off (ev
 	const [summary] = nodeItems(result.run, 'Summarize by type and folder');
 	expectAuditSummary(summary as AuditSummary, standIn);
 	expectFolderNames(summary as AuditSummary, standIn);
-	expect(standIn.requests.filter((request) => request.path.startsWith('/v1/'))).toEqual([]);
+	// The folder list answered 410 once for the run; each folder was then named through v3, once.
+	expect(standIn.requests.filter((request) => request.path.startsWith('/v1/'))).toEqual([
+		expect.objectContaining({ path: '/v1/folders', status: 410 }),
+	]);
+	expectNamedThroughV3Once(summary as AuditSummary, standIn);
+});
+
+it('example: the audit ends green on today’s HeyGen with no folder source (v1 retired, no /v3/folders): folders by ID', async () => {
+	standIn.retireV1();
+	standIn.serveV3Folders(false);
+	const result = await executeWorkflow(n8n, 'hgAssetAudit0001');
+	expect({ status: result.run.status, error: runError(result.run)?.message }).toEqual({
+		status: 'success',
+	});
+	const [summary] = nodeItems(result.run, 'Summarize by type and folder');
+	expectAuditSummary(summary as AuditSummary, standIn);
+	const inFolders = (summary as AuditSummary).rows.filter((row) => row.folder_id !== '(root)');
+	expect(inFolders.length).toBeGreaterThan(0);
+	for (const row of inFolders) expect(row.folder).toBe(row.folder_id);
+	const [failed] = nodeItems(result.run, 'Name the folders');
+	expect(String(failed.error)).toMatch(/^HeyGen offers no folder lookup for this account/);
+});
+
+it('today’s HeyGen: a saved version-1 Get Many lists through v3 with version 2’s output and an execution hint', async () => {
+	standIn.retireV1();
+	for (const [v1, v2] of [
+		['e2eV1Saved000001', 'e2eV2Defaults001'],
+		['e2eV1SavedType01', 'e2eV2Type0000001'],
+	]) {
+		const onV1 = await executeWorkflow(n8n, v1);
+		const onV2 = await executeWorkflow(n8n, v2);
+		expect({ status: onV1.run.status, error: runError(onV1.run)?.message }).toEqual({
+			status: 'success',
+		});
+		expect(nodeItems(onV1.run, 'HeyGen')).toEqual(nodeItems(onV2.run, 'HeyGen'));
+		expect(nodeItems(onV1.run, 'HeyGen').length).toBeGreaterThan(0);
+		const hints = onV1.run.data.resultData.runData.HeyGen[0].hints as Array<{ message: string }>;
+		expect(hints.map((hint) => hint.message)).toEqual([
+			expect.stringMatching(
+				/^HeyGen has retired its v1 API \(GET \/v1\/asset\/list answered 410\)/,
+			),
+		]);
+	}
+	const typed = nodeItems((await executeWorkflow(n8n, 'e2eV1SavedType01')).run, 'HeyGen');
+	expect(typed.map((asset) => asset.id)).toEqual(
+		standIn.assets
+			.filter((asset) => asset.file_type === 'video')
+			.slice(0, 30)
+			.map((asset) => asset.id),
+	);
+});
+
+it('today’s HeyGen: Folder → Get names the folder through the v1 list where /v3/folders is absent', async () => {
+	standIn.serveV3Folders(false);
+	const result = await executeWorkflow(n8n, 'e2eFolderGet0001');
+	expect(result.run.status).toBe('success');
+	const [folder] = nodeItems(result.run, 'HeyGen');
+	expect(folder).toMatchObject({
+		id: folderId,
+		name: standIn.folders.find((f) => f.id === folderId)?.name,
+	});
 });
 
 it('example: the audit of an account with every asset at the root still summarizes (no folder to name)', async () => {

@@ -175,3 +175,65 @@ describe.each(['v1', 'v3'] as const)('on %s', (apiVersion) => {
 		4 * 60 * 1000,
 	);
 });
+
+describe('a version-1 trigger when HeyGen retires v1 under it', () => {
+	it(
+		"with n8n's durable poll cursors: goes on through v3, every later asset once, nothing earlier",
+		async () => {
+			const standIn = await startStandIn({ assets: 40, folders: 1, seed: 29 });
+			const n8n = await createN8n({ runtime: await ensureRuntime(), env: DURABLE_CURSORS });
+			let server: Server | undefined;
+			const log: string[] = [];
+			try {
+				await importCredentials(n8n, [
+					{
+						id: 'heygenRestart001',
+						name: 'HeyGen',
+						type: 'heyGenApi',
+						data: { apiKey: standIn.apiKey, baseUrl: standIn.url },
+					},
+				]);
+				const workflow = triggerToSinkWorkflow({
+					id: WORKFLOW_ID,
+					name: 'HeyGen trigger saved with node version 1',
+					sinkUrl: `${standIn.url}/__sink`,
+					credential: { id: 'heygenRestart001', name: 'HeyGen' },
+					typeVersion: 1,
+					parameters: {},
+					body: '={{ JSON.stringify({ id: $json.id }) }}',
+				});
+				await importWorkflows(n8n, [workflow]);
+				expect((await n8nCommand(n8n, ['publish:workflow', `--id=${WORKFLOW_ID}`])).code).toBe(0);
+				server = await startServer(n8n, { onLog: (line) => log.push(line) });
+				const polls = (path: string) => standIn.requestsTo(path).length;
+				await waitFor('the activation poll', () => (polls(LIST.v1) > 0 ? true : undefined), 60_000);
+				const delivered = () => standIn.sink.map((entry) => (entry as { id: string }).id);
+				const onV1 = standIn.addAsset();
+				await waitFor(
+					'the asset uploaded while v1 answers',
+					() => (delivered().includes(onV1.id) ? true : undefined),
+					80_000,
+				);
+				standIn.retireV1();
+				const later = [standIn.addAsset(), standIn.addAsset()];
+				await waitFor(
+					'the assets uploaded after the retirement',
+					() => (later.every((asset) => delivered().includes(asset.id)) ? true : undefined),
+					80_000,
+				);
+				await sleep(3_000);
+				expect(delivered()).toEqual([onV1.id, ...later.map((asset) => asset.id)]);
+				expect(polls(LIST.v3)).toBeGreaterThan(0);
+				expect(log.some((line) => line.includes('HeyGen has retired its v1 API'))).toBe(true);
+			} catch (error) {
+				process.stderr.write(`n8n's log:\n${log.slice(-40).join('\n')}\n`);
+				throw error;
+			} finally {
+				await server?.stop();
+				await standIn.close();
+				rmSync(n8n.userFolder, { recursive: true, force: true });
+			}
+		},
+		4 * 60 * 1000,
+	);
+});

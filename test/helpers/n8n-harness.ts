@@ -257,6 +257,8 @@ export async function runHeyGenNode(options: RunOptions) {
 		output: output as INodeExecutionData[][],
 		authenticated: credentialsHelper.authenticated,
 		node,
+		/** The execution hints the run left, as the editor shows them above the output. */
+		hints: context.hints,
 	};
 }
 

@@ -326,6 +326,15 @@ function v3Error(code, message, param = null) {
 }
 
 /**
+ * An unknown route: a bare 404, in no HeyGen error shape (what HeyGen's gateway answers for a path
+ * it does not have is not documented; a bare one is the harder case for a client, which must not
+ * read it as "no such thing"). @param {http.ServerResponse} res
+ */
+function unknownRoute(res) {
+	res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('404 page not found');
+}
+
+/**
  * @param {Record<string, string>} query @param {string} name @param {number} fallback
  * @param {'v1' | 'v3'} [version] v1 takes 0–100 (0 = default), v3 takes 1–100
  */
@@ -350,7 +359,7 @@ function pageSize(query, name, fallback, version = 'v1') {
  * @param {{ port?: number, apiKey?: string, seed?: number, assets?: number | Partial<Record<FileType, number>>,
  *   folders?: number, username?: string, fileOrigin?: string, fileSizeBytes?: number, lifetimeMs?: number,
  *   multipartMaxBytes?: number, maxDirectUploadBytes?: number, uploadUrlTtlMs?: number,
- *   retireV1?: boolean } & Partial<Behaviour>} [options]
+ *   retireV1?: boolean, withoutV3Folders?: boolean } & Partial<Behaviour>} [options]
  */
 async function startStandIn(options = {}) {
 	const apiKey = options.apiKey ?? DEFAULT_API_KEY;
@@ -1026,6 +1035,15 @@ async function startStandIn(options = {}) {
 	 */
 	const v1RetiredAtStart = options.retireV1 ?? process.env.HEYGEN_STAND_IN_RETIRE_V1 === '1';
 	let v1Retired = v1RetiredAtStart;
+	/**
+	 * Whether /v3/folders/* is served. HeyGen's published spec has no such path (api-notes,
+	 * "Folders"): without it every id gets the bare 404 of an unknown route. Starts as the
+	 * `withoutV3Folders` option says, else as HEYGEN_STAND_IN_NO_V3_FOLDERS=1 says.
+	 */
+	const v3FoldersAtStart = !(
+		options.withoutV3Folders ?? process.env.HEYGEN_STAND_IN_NO_V3_FOLDERS === '1'
+	);
+	let v3Folders = v3FoldersAtStart;
 
 	/** The answer of a retired v1 endpoint, in v1's error shape. @param {string} path */
 	function retiredAnswer(path) {
@@ -1060,7 +1078,7 @@ async function startStandIn(options = {}) {
 	 */
 	function folderV3(path) {
 		const match = /^\/v3\/folders\/([^/]+)$/.exec(path);
-		if (!match) return undefined;
+		if (!match || !v3Folders) return undefined;
 		const id = decodeURIComponent(match[1]);
 		const folder = account.folders.find((candidate) => candidate.id === id);
 		if (!folder)
@@ -1361,11 +1379,7 @@ async function startStandIn(options = {}) {
 			if (error instanceof HttpError) return sendJson(res, error.status, error.body);
 			throw error;
 		}
-		return v3
-			? sendJson(res, 404, {
-					error: { code: 'not_found', message: `No route ${path}`, param: null, doc_url: null },
-				})
-			: sendJson(res, 404, { error: `No route ${path}`, data: null });
+		return unknownRoute(res);
 	}
 
 	/** Busy mode: uploads (and deletions) land between the pages a client reads. @param {RecordedRequest} record */
@@ -1560,6 +1574,16 @@ async function startStandIn(options = {}) {
 		get v1Retired() {
 			return v1Retired;
 		},
+		/**
+		 * Serve /v3/folders/{id} or not (an unknown route, as in HeyGen's published spec), until reset.
+		 * @param {boolean} [served]
+		 */
+		serveV3Folders(served = true) {
+			v3Folders = served;
+		},
+		get v3Folders() {
+			return v3Folders;
+		},
 		/** @param {Parameters<typeof seedAccount>[0]} seedOptions */
 		reseed(seedOptions) {
 			account = seedAccount(seedOptions);
@@ -1567,6 +1591,7 @@ async function startStandIn(options = {}) {
 		/** Forgets faults, recorded requests and behaviour changes. */
 		reset() {
 			v1Retired = v1RetiredAtStart;
+			v3Folders = v3FoldersAtStart;
 			faults = [];
 			afterHooks = [];
 			requests.length = 0;
@@ -1606,7 +1631,7 @@ if (require.main === module) {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.help) {
 		console.log(
-			'Usage: node test/stand-in/heygen-stand-in.js [--port N] [--api-key KEY] [--assets N] [--folders N] [--seed N] [--latency MS] [--file-size BYTES] [--end-token null|empty|absent] [--total-as-string] [--busy-every N] [--max-in-flight K] [--lifetime-seconds N] [--retire-v1]',
+			'Usage: node test/stand-in/heygen-stand-in.js [--port N] [--api-key KEY] [--assets N] [--folders N] [--seed N] [--latency MS] [--file-size BYTES] [--end-token null|empty|absent] [--total-as-string] [--busy-every N] [--max-in-flight K] [--lifetime-seconds N] [--retire-v1] [--without-v3-folders]',
 		);
 		process.exit(0);
 	}
@@ -1624,6 +1649,7 @@ if (require.main === module) {
 		maxInFlight: args['max-in-flight'] ? Number(args['max-in-flight']) : undefined,
 		lifetimeMs: args['lifetime-seconds'] ? Number(args['lifetime-seconds']) * 1000 : undefined,
 		retireV1: args['retire-v1'] === 'true' || undefined,
+		withoutV3Folders: args['without-v3-folders'] === 'true' || undefined,
 	}).then(
 		(standIn) => {
 			console.log(

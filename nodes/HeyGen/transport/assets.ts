@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { earlierAttemptsOf, heyGenContractError, mayHaveActed } from './errors';
+import { asNodeError, earlierAttemptsOf, heyGenContractError, mayHaveActed } from './errors';
 import { type Page, type PageWalk, type Walked, walkPages } from './paging';
 import { type HeyGenContext, oncePerRun } from './context';
 import { heyGenApiRequest, requestLabel } from './request';
@@ -195,6 +195,30 @@ export function endlessPagesError(
 				);
 }
 
+/** What a walk read, and which of HeyGen's lists answered it. */
+export interface WalkedAssets extends Walked<IDataObject> {
+	listedWith: ApiVersion;
+}
+
+/** Where a walk starts: a token from an earlier walk, and the list that gave it. */
+export interface AssetWalk extends Pick<PageWalk<IDataObject>, 'limit' | 'keepGoing' | 'from'> {
+	/** The list `from` came from (default: the options' API version); another list starts at the front. */
+	fromApi?: ApiVersion;
+}
+
+/** The statuses with which a list says it is gone (HeyGen's v1 sunset), not merely failing. */
+const GONE_STATUSES = ['404', '410'];
+
+/** Whether an error is a v1 endpoint answering that it is gone. */
+export function isRetired(error: unknown): error is NodeApiError {
+	return error instanceof NodeApiError && GONE_STATUSES.includes(String(error.httpCode));
+}
+
+/** The node runs in which v1's asset list answered that it is gone: later listings go to v3 at once. */
+const v1RetiredInRun = new WeakMap<object, true>();
+/** The node runs told of it: items listing at once may each meet the 410, the user hears of it once. */
+const toldInRun = new WeakMap<object, true>();
+
 /**
  * Reads assets page by page with HeyGen's v1 List Assets or v3 /v3/assets, in HeyGen's order, each
  * asset once, one request a page: nothing is read twice, and a library that changes while it is read
@@ -208,7 +232,7 @@ export function endlessPagesError(
  *   read is paid on every listing to half-detect it (the README says so).
  * The file type is a query parameter on v1 and a filter in the node on v3 (which has none).
  */
-export async function walkAssets(
+async function walkList(
 	this: HeyGenContext,
 	options: ListingOptions,
 	walk: Pick<PageWalk<IDataObject>, 'limit' | 'keepGoing' | 'from'>,
@@ -249,14 +273,61 @@ export async function walkAssets(
 	return walked;
 }
 
+/** The walk on one list: its own token kept, another list's token dropped (that list starts at the front). */
+function walkOn(list: ApiVersion, options: ListingOptions, walk: AssetWalk) {
+	const { fromApi, ...rest } = walk;
+	const sameList = (fromApi ?? options.apiVersion) === list;
+	return sameList ? rest : { ...rest, from: undefined };
+}
+
+/**
+ * The assets of a listing (see walkList). A listing on v1 whose list answers 404 or 410 (HeyGen
+ * retired v1 after October 2026), on its first page or any later one, is read again from the front
+ * through /v3/assets: same output shape, same filters (the file type applied here), the key's own
+ * user as the owner. `onRetired` hears of it; the run asks v1 no more.
+ */
+export async function walkAssets(
+	this: HeyGenContext,
+	options: ListingOptions,
+	walk: AssetWalk,
+	itemIndex?: number,
+	onRetired?: (error: NodeApiError, username: string) => void,
+): Promise<WalkedAssets> {
+	if (options.apiVersion === 'v1' && !v1RetiredInRun.has(this)) {
+		try {
+			const walked = await walkList.call(this, options, walkOn('v1', options, walk), itemIndex);
+			return { ...walked, listedWith: 'v1' };
+		} catch (error) {
+			if (!isRetired(error)) throw asNodeError(this.getNode(), error, itemIndex);
+			v1RetiredInRun.set(this, true);
+			const username = await ownerUsername.call(this, undefined, itemIndex);
+			if (!toldInRun.has(this)) onRetired?.(error, username);
+			toldInRun.set(this, true);
+		}
+	}
+	const onV3: ListingOptions = {
+		...options,
+		apiVersion: 'v3',
+		ownerUsername: options.apiVersion === 'v3' ? options.ownerUsername : undefined,
+	};
+	const walked = await walkList.call(this, onV3, walkOn('v3', options, walk), itemIndex);
+	return { ...walked, listedWith: 'v3' };
+}
+
+/** What to tell the user when a v1 listing went through v3 (an execution hint, or the log). */
+export function v1RetiredNotice(error: NodeApiError, username: string): string {
+	return `HeyGen has retired its v1 API (GET ${ENDPOINTS.v1} answered ${String(error.httpCode)}), so the node listed the assets through v3 (GET ${ENDPOINTS.v3}) with the same output; nothing to change on your side. One difference: v3's list (a beta at HeyGen) shows one member's uploads, here "${username}" (the API key's own user), where v1 listed the whole account's. To list another member's uploads, set API Version to v3 and Owner Username.`;
+}
+
 /** The assets of a listing (see walkAssets), each once, in HeyGen's order. */
 export async function listAssets(
 	this: HeyGenContext,
 	options: ListingOptions,
 	walk: Pick<PageWalk<IDataObject>, 'limit' | 'keepGoing'>,
 	itemIndex?: number,
+	onRetired?: (error: NodeApiError, username: string) => void,
 ): Promise<IDataObject[]> {
-	return (await walkAssets.call(this, options, walk, itemIndex)).items;
+	return (await walkAssets.call(this, options, walk, itemIndex, onRetired)).items;
 }
 
 const assetPath = (assetId: string) => `/v3/assets/${encodeURIComponent(assetId)}`;

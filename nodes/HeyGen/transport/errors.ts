@@ -127,7 +127,18 @@ export function heyGenStatusError(node: INode, details: HeyGenErrorDetails): Nod
 		itemIndex: details.itemIndex,
 	});
 	error.context.earlierAttempts = earlier;
+	// HeyGen's own code, where its answer had one: a 404 with none is a route HeyGen does not have.
+	const code = heyGenErrorCode(details.body);
+	if (code !== undefined) error.context.heyGenCode = code;
 	return error;
+}
+
+/**
+ * Whether a 404 is HeyGen's own "not found" for the thing asked for (a v3 error with its code),
+ * not a bare 404 such as an unknown route answers (no HeyGen error shape at all).
+ */
+export function isHeyGenNotFound(error: unknown): error is NodeApiError {
+	return isNotFound(error) && error.context.heyGenCode === 'not_found';
 }
 
 /** What the attempts before a failed answer got, as heyGenStatusError recorded them. */

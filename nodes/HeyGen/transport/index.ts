@@ -6,6 +6,7 @@ export * from './context';
 export * from './download';
 export * from './errors';
 export * from './folders';
+export * from './folderTree';
 export * from './idle';
 export * from './paging';
 export * from './pause';

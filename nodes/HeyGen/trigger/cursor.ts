@@ -26,6 +26,8 @@ export interface Backlog {
 	token: string;
 	/** How far back the interrupted poll had to read. */
 	readDownTo: number;
+	/** The list the token is from ('v1' or 'v3'); absent: the query's own API version. */
+	api?: string;
 }
 
 /** The trigger's saved position (in n8n's static data for the node). */
@@ -52,6 +54,8 @@ export type PollStart =
 			readDownTo: number;
 			/** Where to start reading: a backlog's token, or the front (undefined). */
 			from?: string;
+			/** The list `from` is from (see Backlog.api). */
+			fromApi?: string;
 	  };
 
 /** What decides which assets are new: another account, API version, owner or filter starts afresh. */
@@ -88,6 +92,7 @@ export function beginPoll(saved: unknown, query: string, windowSeconds: number):
 		state: saved,
 		readDownTo: Math.max(mark, saved.floorTs),
 		from: backlog?.token,
+		...(backlog?.api ? { fromApi: backlog.api } : {}),
 	};
 }
 
@@ -129,6 +134,8 @@ export interface PollRead<T extends CursorAsset> {
 	newestTs: number;
 	/** The token of the next page where the poll ran out of time before its mark; else undefined. */
 	stoppedAt?: string;
+	/** The list that token is from, where it is not the query's own (v1 retired: read through v3). */
+	stoppedOn?: string;
 }
 
 export interface PollEnd<T extends CursorAsset> {
@@ -166,8 +173,9 @@ export function endPoll<T extends CursorAsset>(
 	}
 	// A fresh position keeps no backlog: it owes nothing. The trigger lets it read its whole window;
 	// were it cut short, nothing at or below the oldest second it read could be told from new.
-	const backlog =
+	const backlog: Backlog | undefined =
 		previous && read.stoppedAt !== undefined ? { token: read.stoppedAt, readDownTo } : undefined;
+	if (backlog && read.stoppedOn) backlog.api = read.stoppedOn;
 	const oldestRead = Math.min(...read.assets.map((asset) => asset.ts));
 	const floorTs = previous?.floorTs ?? (read.stoppedAt === undefined ? readDownTo : oldestRead + 1);
 	const keepFrom = Math.max(

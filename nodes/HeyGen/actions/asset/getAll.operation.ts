@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { listAssets, withFiles } from '../../transport';
+import { listAssets, v1RetiredNotice, withFiles } from '../../transport';
 import {
 	apiVersionProperties,
 	assetFiltersProperty,
@@ -25,6 +25,20 @@ export async function execute(
 	const options = readListingOptions(parameters);
 	const limit = readLimit(parameters);
 	const download = readDownload(parameters, true);
-	const assets = await listAssets.call(this, options, { limit }, itemIndex);
+	const assets = await listAssets.call(this, options, { limit }, itemIndex, (error, username) =>
+		tellOnce(this, v1RetiredNotice(error, username)),
+	);
 	return await withFiles.call(this, assets, download, itemIndex);
+}
+
+/**
+ * A notice for the user, never an error and never in the items: an execution hint, which the editor
+ * shows above the node's output (n8n 1.x before hints had them: the log).
+ */
+function tellOnce(context: IExecuteFunctions, message: string) {
+	if (typeof context.addExecutionHints === 'function') {
+		context.addExecutionHints({ message, type: 'warning', location: 'outputPane' });
+	} else {
+		context.logger.warn(message);
+	}
 }

@@ -9,7 +9,7 @@ export const description: INodeProperties[] = [
 		...folderLocator(
 			'Folder',
 			'folderId',
-			"The HeyGen folder. From List needs HeyGen's folder list (v1), or offers the folders of recent assets where it is gone; By ID always works, e.g. an asset's folder_id.",
+			"The HeyGen folder, e.g. an asset's folder_id. Named through HeyGen's folder list (v1) or, where that is gone, its v3 folder lookup; From List offers the folders of recent assets where the list is gone.",
 		),
 		required: true,
 	},
