@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL } from '../nodes/HeyGen/transport/baseUrl';
+import { DEFAULT_BASE_URL } from '../nodes/HeyGen/helpers';
 
 export class HeyGenApi implements ICredentialType {
 	name = 'heyGenApi';

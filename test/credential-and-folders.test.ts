@@ -1,7 +1,8 @@
 import { NodeApiError, Workflow } from 'n8n-workflow';
 
 import { HeyGenApi } from '../credentials/HeyGenApi.credentials';
-import { DEFAULT_BASE_URL, RETRY_POLICY } from '../nodes/HeyGen/transport';
+import { DEFAULT_BASE_URL } from '../nodes/HeyGen/helpers/urls';
+import { RETRY_POLICY } from '../nodes/HeyGen/transport/retry';
 import { runHeyGenNode, searchFolders, testCredential } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';
 

@@ -1,8 +1,8 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { mapWithConcurrency } from '../nodes/HeyGen/transport/concurrency';
-import { fileNameFor } from '../nodes/HeyGen/transport/download';
+import { mapWithConcurrency } from '../nodes/HeyGen/execution/concurrency';
+import { fileNameFor } from '../nodes/HeyGen/api/download';
 import { RETRY_POLICY } from '../nodes/HeyGen/transport/retry';
 import { runHeyGenNode } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';

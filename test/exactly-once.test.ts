@@ -8,7 +8,7 @@ import { Container } from '@n8n/di';
 import type { INodeParameters } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { v3NextToken } from '../nodes/HeyGen/transport';
+import { v3NextToken } from '../nodes/HeyGen/api/assets';
 import { runHeyGenNode } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';
 

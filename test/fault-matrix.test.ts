@@ -6,7 +6,7 @@
  */
 import { NodeApiError } from 'n8n-workflow';
 
-import { RETRY_POLICY } from '../nodes/HeyGen/transport';
+import { RETRY_POLICY } from '../nodes/HeyGen/transport/retry';
 import { runHeyGenNode } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';
 

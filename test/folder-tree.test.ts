@@ -2,7 +2,7 @@
  * How a run walks HeyGen's folder list to find folders by ID (folderTree.ts): level by level,
  * each parent once, the trash last; one walk where the list shows every level at once.
  */
-import { afterListing, newFolderTree, nextListing } from '../nodes/HeyGen/transport/folderTree';
+import { afterListing, newFolderTree, nextListing } from '../nodes/HeyGen/helpers/folderTree';
 
 const folder = (id: string, parent_id: string | null = null) => ({ id, name: id, parent_id });
 

@@ -12,7 +12,7 @@ import {
 	TRANSFER_POLICY,
 	watchProgress,
 } from '../nodes/HeyGen/transport/idle';
-import { stoppingOn } from '../nodes/HeyGen/transport/cancel';
+import { stoppingOn } from '../nodes/HeyGen/execution/cancel';
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 

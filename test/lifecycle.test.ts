@@ -9,7 +9,7 @@ import { NodeApiError, NodeHelpers, NodeOperationError } from 'n8n-workflow';
 
 import { HeyGen } from '../nodes/HeyGen/HeyGen.node';
 import { HeyGenTrigger } from '../nodes/HeyGen/HeyGenTrigger.node';
-import { MULTIPART_MAX_BYTES } from '../nodes/HeyGen/transport';
+import { MULTIPART_MAX_BYTES } from '../nodes/HeyGen/api/upload/types';
 import { heyGenTrigger, runHeyGenNode, searchAssets } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';
 

@@ -10,7 +10,7 @@ import {
 	rateLimited,
 	RequestLimiter,
 	started,
-} from '../nodes/HeyGen/transport/limiter';
+} from '../nodes/HeyGen/execution/limiter';
 
 const startMany = (state: LimiterState, count: number) =>
 	Array.from({ length: count }).reduce<LimiterState>((s) => started(s), state);

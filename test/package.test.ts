@@ -11,7 +11,7 @@ import { HeyGen } from '../nodes/HeyGen/HeyGen.node';
 import { HeyGenTrigger } from '../nodes/HeyGen/HeyGenTrigger.node';
 import { DEFAULT_LOOK_BACK_MINUTES } from '../nodes/HeyGen/trigger/cursor';
 import { DEFAULT_LIMIT } from '../nodes/HeyGen/actions/constants';
-import { REQUESTS_AT_ONCE } from '../nodes/HeyGen/transport';
+import { REQUESTS_AT_ONCE } from '../nodes/HeyGen/execution/run';
 
 const root = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));

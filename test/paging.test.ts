@@ -1,13 +1,10 @@
 /** The decisions of the page walk and the upload format, as pure functions. */
 import { Readable } from 'node:stream';
 
-import {
-	MAX_EMPTY_PAGES,
-	MAX_PAGE_SIZE,
-	nextStep,
-	pageSize,
-} from '../nodes/HeyGen/transport/paging';
-import { idempotencyKey, multipartBody, uploadContentType } from '../nodes/HeyGen/transport/upload';
+import { MAX_EMPTY_PAGES, MAX_PAGE_SIZE, nextStep, pageSize } from '../nodes/HeyGen/helpers/paging';
+import { idempotencyKey } from '../nodes/HeyGen/api/upload/keys';
+import { multipartBody } from '../nodes/HeyGen/api/upload/multipart';
+import { uploadContentType } from '../nodes/HeyGen/api/upload/types';
 
 describe('page size', () => {
 	it('asks for what is missing, at most a page, and full pages when the node filters', () => {

@@ -1,7 +1,7 @@
 /** Where the API key may go (only the credential's base URL) and where it must never show. */
 import { NodeApiError } from 'n8n-workflow';
 
-import { RETRY_POLICY } from '../nodes/HeyGen/transport';
+import { RETRY_POLICY } from '../nodes/HeyGen/transport/retry';
 import { runHeyGenNode } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';
 

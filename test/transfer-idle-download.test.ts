@@ -6,7 +6,8 @@
 import type { INodeParameters } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { RETRY_POLICY, TRANSFER_POLICY } from '../nodes/HeyGen/transport';
+import { RETRY_POLICY } from '../nodes/HeyGen/transport/retry';
+import { TRANSFER_POLICY } from '../nodes/HeyGen/transport/idle';
 import { runHeyGenNode } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';
 

@@ -9,7 +9,9 @@ import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 import { Readable } from 'node:stream';
 
-import { MULTIPART_MAX_BYTES, RETRY_POLICY, TRANSFER_POLICY } from '../nodes/HeyGen/transport';
+import { MULTIPART_MAX_BYTES } from '../nodes/HeyGen/api/upload/types';
+import { RETRY_POLICY } from '../nodes/HeyGen/transport/retry';
+import { TRANSFER_POLICY } from '../nodes/HeyGen/transport/idle';
 import { runHeyGenNode } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';
 

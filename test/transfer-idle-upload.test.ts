@@ -14,7 +14,9 @@ import { NodeApiError } from 'n8n-workflow';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 
-import { MULTIPART_MAX_BYTES, RETRY_POLICY, TRANSFER_POLICY } from '../nodes/HeyGen/transport';
+import { MULTIPART_MAX_BYTES } from '../nodes/HeyGen/api/upload/types';
+import { RETRY_POLICY } from '../nodes/HeyGen/transport/retry';
+import { TRANSFER_POLICY } from '../nodes/HeyGen/transport/idle';
 import { runHeyGenNode } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';
 

@@ -1,5 +1,6 @@
-import { backoffMs, pause, retryAfterMs, RETRY_POLICY } from '../nodes/HeyGen/transport';
-import { heyGenErrorCode, heyGenErrorMessage } from '../nodes/HeyGen/transport/errors';
+import { backoffMs, retryAfterMs, RETRY_POLICY } from '../nodes/HeyGen/transport/retry';
+import { pause } from '../nodes/HeyGen/execution/pause';
+import { heyGenErrorCode, heyGenErrorMessage } from '../nodes/HeyGen/helpers/errors';
 
 describe('HeyGen error bodies', () => {
 	it.each([

@@ -6,13 +6,11 @@
 import type { IBinaryData, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import {
-	CONFLICT_POLICY,
-	MULTIPART_MAX_BYTES,
-	PROCESSING_POLICY,
-	RETRY_POLICY,
-	TRANSFER_POLICY,
-} from '../nodes/HeyGen/transport';
+import { CONFLICT_POLICY } from '../nodes/HeyGen/transport/conflict';
+import { MULTIPART_MAX_BYTES } from '../nodes/HeyGen/api/upload/types';
+import { PROCESSING_POLICY } from '../nodes/HeyGen/api/processing';
+import { RETRY_POLICY } from '../nodes/HeyGen/transport/retry';
+import { TRANSFER_POLICY } from '../nodes/HeyGen/transport/idle';
 import { runHeyGenNode } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';
 

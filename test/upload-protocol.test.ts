@@ -1,12 +1,8 @@
 /** The decisions of the upload protocol, as pure functions (HeyGen's notes: "How HeyGen's own clients speak the upload protocol"). */
 import { description as uploadDescription } from '../nodes/HeyGen/actions/asset/upload.operation';
 import { CONFLICT_POLICY, conflictDelayMs, conflictKind } from '../nodes/HeyGen/transport/conflict';
-import {
-	nextProcessingStep,
-	PROCESSING_POLICY,
-	statusOf,
-} from '../nodes/HeyGen/transport/processing';
-import { storageHeaders } from '../nodes/HeyGen/transport/upload';
+import { nextProcessingStep, PROCESSING_POLICY, statusOf } from '../nodes/HeyGen/api/processing';
+import { storageHeaders } from '../nodes/HeyGen/api/upload/direct';
 
 describe('storageHeaders: the storage PUT', () => {
 	const file = { contentType: 'video/mp4', size: 42 };

@@ -1,161 +1,15 @@
 import type {
-	IDataObject,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IPollFunctions,
 } from 'n8n-workflow';
-import { NodeApiError, NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { apiVersionProperties, assetFiltersProperty } from './actions/common.descriptions';
 import { LATEST_NODE_VERSION, NODES_PANEL_DESCRIPTION } from './actions/constants';
-import { pollParameters, readListingOptions, readLookBackMinutes } from './actions/parameters';
 import { methods } from './methods';
-import {
-	accountFingerprint,
-	type ApiVersion,
-	asNodeError,
-	assetTs,
-	type ListingOptions,
-	listAssets,
-	ownerUsername,
-	serverNowSeconds,
-	v1RetiredNotice,
-	walkAssets,
-} from './transport';
-import {
-	beginPoll,
-	type CursorState,
-	endPoll,
-	fromTheFront,
-	type PollRead,
-	type PollStart,
-	positionQuery,
-	readDownToOf,
-	reachedBack,
-} from './trigger/cursor';
-
-/** n8n's time for a poll where the n8n version does not say (its own default). */
-const DEFAULT_POLL_BUDGET_MS = 5 * 60 * 1000;
-
-const asCursorAsset = (asset: IDataObject) => ({ id: String(asset.id), ts: assetTs(asset), asset });
-type PolledAsset = ReturnType<typeof asCursorAsset>;
-
-/**
- * Fresh positions this process took and may not have been saved: n8n 2.x with durable poll cursors
- * does not keep what its activation-time poll changed (only scheduled polls commit), so the first
- * scheduled poll would otherwise take a new position and skip what was uploaded in between. The next
- * poll of the same node and query takes it (and uses it only when it finds no saved position); kept
- * a day at most.
- */
-const unsavedPositions = new Map<string, { state: CursorState; at: number }>();
-const UNSAVED_POSITION_TTL_MS = 24 * 60 * 60 * 1000;
-
-function takeUnsavedPosition(key: string): CursorState | undefined {
-	const now = Date.now();
-	for (const [candidate, { at }] of unsavedPositions) {
-		if (now - at > UNSAVED_POSITION_TTL_MS) unsavedPositions.delete(candidate);
-	}
-	const entry = unsavedPositions.get(key);
-	unsavedPositions.delete(key);
-	return entry?.state;
-}
-
-/** What the saved position belongs to: the account behind the credential, and the query as HeyGen runs it. */
-async function queryOf(context: IPollFunctions, options: ListingOptions): Promise<string> {
-	return positionQuery({
-		account: await accountFingerprint(context),
-		apiVersion: options.apiVersion,
-		owner:
-			options.apiVersion === 'v3' ? await ownerUsername.call(context, options.ownerUsername) : '',
-		fileType: options.fileType,
-		folderId: options.folderId,
-	});
-}
-
-interface PollLimits {
-	windowSeconds: number;
-	/** When n8n's time for this poll is up (ms since the epoch). */
-	deadline: number;
-}
-
-/**
- * Reads what one poll needs: from the front (or a backlog's token) until a page reaches back past
- * the window (every asset's time counts, also those a filter in the node drops), or until n8n's
- * time for a poll is up.
- */
-async function readPoll(
-	context: IPollFunctions,
-	options: ListingOptions,
-	start: PollStart,
-	limits: PollLimits,
-): Promise<PollRead<PolledAsset> & { readDownTo?: number }> {
-	let readDownTo: number | undefined;
-	let newestTs = -Infinity;
-	let outOfTime = false;
-	const from = start.kind === 'continue' ? start.from : undefined;
-	const fromApi = start.kind === 'continue' ? asApiVersion(start.fromApi) : undefined;
-	const walk = {
-		from,
-		fromApi,
-		keepGoing: (_kept: IDataObject[], page: IDataObject[]) => {
-			const times = page.map(asCursorAsset);
-			for (const { ts } of times) newestTs = Math.max(newestTs, ts);
-			readDownTo ??= readDownToOf(start, times, limits.windowSeconds, serverNowSeconds(context));
-			if (reachedBack(times, readDownTo)) return false;
-			// A first activation reads its whole window: what it does not see it could not tell from new.
-			outOfTime = start.kind === 'continue' && Date.now() >= limits.deadline;
-			return !outOfTime;
-		},
-	};
-	const walked = await walkAssets.call(context, options, walk, undefined, (error, username) =>
-		warnOnce(context, v1RetiredNotice(error, username)),
-	);
-	const stoppedAt = outOfTime ? walked.next : undefined;
-	const stoppedOn =
-		stoppedAt !== undefined && walked.listedWith !== options.apiVersion
-			? walked.listedWith
-			: undefined;
-	return { assets: walked.items.map(asCursorAsset), newestTs, stoppedAt, stoppedOn, readDownTo };
-}
-
-const asApiVersion = (value: string | undefined): ApiVersion | undefined =>
-	value === 'v1' || value === 'v3' ? value : undefined;
-
-/** Triggers (workflow and node) told in this process that v1 is retired: a poll a minute must not fill the log. */
-const warnedTriggers = new Set<string>();
-
-/** Polls have no execution hints: the notice goes to n8n's log, once per trigger and process. */
-function warnOnce(context: IPollFunctions, message: string) {
-	const key = `${context.getWorkflow().id ?? ''}\n${context.getNode().id}`;
-	if (warnedTriggers.has(key)) return;
-	warnedTriggers.add(key);
-	context.logger.warn(message);
-}
-
-/** readPoll, and where HeyGen refuses a backlog's saved token (expired), the same poll from the front. */
-async function readPollOrFront(
-	context: IPollFunctions,
-	options: ListingOptions,
-	start: PollStart,
-	limits: PollLimits,
-): Promise<{ start: PollStart; read: Awaited<ReturnType<typeof readPoll>> }> {
-	try {
-		return { start, read: await readPoll(context, options, start, limits) };
-	} catch (error) {
-		const refused = error instanceof NodeApiError && error.httpCode === '400';
-		if (!refused || start.kind !== 'continue' || start.from === undefined)
-			throw asNodeError(context.getNode(), error);
-		context.logger.debug(
-			'HeyGen refused the saved page token of a backlog; reading from the front',
-		);
-		// Read from the front to where the backlog was, whatever the time: with tokens that expire
-		// between polls, a backlog cut short again would never drain.
-		const front = fromTheFront(start);
-		const unbounded = { ...limits, deadline: Infinity };
-		return { start: front, read: await readPoll(context, options, front, unbounded) };
-	}
-}
+import { pollNewAssets } from './trigger/poll';
 
 export class HeyGenTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -204,42 +58,6 @@ export class HeyGenTrigger implements INodeType {
 	methods = methods;
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const parameters = pollParameters(this);
-		const options = readListingOptions(parameters);
-		const windowSeconds = readLookBackMinutes(parameters) * 60;
-
-		if (this.getMode() === 'manual') {
-			// A test run shows the shape: the newest asset, whatever was seen before.
-			const [newest] = await listAssets.call(this, options, { limit: 1 });
-			return newest ? [[{ json: newest }]] : null;
-		}
-
-		const staticData = this.getWorkflowStaticData('node');
-		const query = await queryOf(this, options);
-		const positionKey = JSON.stringify([this.getWorkflow().id, this.getNode().id, query]);
-		let start = beginPoll(staticData.cursor, query, windowSeconds);
-		// Only where n8n kept nothing at all: a saved position of another query (the user switched the
-		// account or a filter and back) must not bring back a position from before.
-		const unsaved = takeUnsavedPosition(positionKey);
-		if (start.kind === 'baseline' && staticData.cursor === undefined && unsaved)
-			start = beginPoll(unsaved, query, windowSeconds);
-		const budget =
-			typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_POLL_BUDGET_MS;
-		const limits = { windowSeconds, deadline: Date.now() + budget };
-		const polled = await readPollOrFront(this, options, start, limits);
-		const nowTs = serverNowSeconds(this);
-		start = polled.start;
-		const { read } = polled;
-		const { state, emit } = endPoll(start, read, {
-			query,
-			windowSeconds,
-			readDownTo: read.readDownTo ?? readDownToOf(start, read.assets, windowSeconds, nowTs),
-			nowTs,
-		});
-		for (const key of Object.keys(staticData)) delete staticData[key];
-		staticData.cursor = state as unknown as IDataObject;
-		if (start.kind === 'baseline') unsavedPositions.set(positionKey, { state, at: Date.now() });
-		if (emit.length === 0) return null;
-		return [emit.map(({ asset }) => ({ json: asset }))];
+		return await pollNewAssets.call(this);
 	}
 }

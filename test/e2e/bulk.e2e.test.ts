@@ -14,7 +14,7 @@ import {
 	importWorkflows,
 	nodeItems,
 } from '../../scripts/lib/n8n';
-import { REQUESTS_AT_ONCE } from '../../nodes/HeyGen/transport/run';
+import { REQUESTS_AT_ONCE } from '../../nodes/HeyGen/execution/run';
 import { startStandIn } from '../stand-in/heygen-stand-in';
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>;

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { REQUESTS_AT_ONCE } from '../transport/run';
+import { REQUESTS_AT_ONCE } from '../execution';
 import { DEFAULT_API_VERSION, DEFAULT_BINARY_PROPERTY } from './constants';
 
 /** Shows a property only for these resources and operations (and whatever it shows for already). */

@@ -1,4 +1,4 @@
-import type { ApiVersion } from '../transport';
+import type { ApiVersion } from '../api';
 
 /** The API Version a node of each version lists with when the parameter is not set. */
 export const DEFAULT_API_VERSION: Readonly<Record<1 | 2, ApiVersion>> = { 1: 'v1', 2: 'v3' };

@@ -11,8 +11,8 @@ import {
 	FILE_TYPES,
 	type FileType,
 	type ListingOptions,
-	REQUESTS_AT_ONCE,
-} from '../transport';
+} from '../api';
+import { REQUESTS_AT_ONCE } from '../execution';
 import { DEFAULT_LOOK_BACK_MINUTES } from '../trigger/cursor';
 import {
 	DEFAULT_API_VERSION,

@@ -1,13 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import {
-	asNodeError,
-	beginRun,
-	cancelledError,
-	isCancellation,
-	type RunShared,
-} from '../transport';
+import { asNodeError } from '../helpers';
+import { beginRun, cancelledError, isCancellation, type RunShared } from '../execution';
 import * as asset from './asset/Asset.resource';
 import * as folder from './folder/Folder.resource';
 import type { HeyGenNodeType, HeyGenResource } from './node.type';

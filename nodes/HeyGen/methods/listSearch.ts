@@ -4,10 +4,10 @@ import {
 	folderPage,
 	foldersOfRecentAssets,
 	isFolderListGone,
-	MAX_PAGE_SIZE,
 	ownerUsername,
 	v3AssetPage,
-} from '../transport';
+} from '../api';
+import { MAX_PAGE_SIZE } from '../helpers';
 
 const nameOf = (item: IDataObject) =>
 	typeof item.name === 'string' && item.name !== '' ? item.name : String(item.id);

@@ -1,7 +1,6 @@
-import { wait } from './cancel';
-import type { RequestContext } from './cancel';
-import type { HeyGenContext } from './context';
-import { heyGenErrorCode, heyGenErrorMessage } from './errors';
+import { type RequestContext, wait } from '../execution';
+import type { HeyGenContext } from '../execution';
+import { heyGenErrorCode, heyGenErrorMessage } from '../helpers';
 import { parseJson } from './response';
 import type { SentRequest } from './retry';
 

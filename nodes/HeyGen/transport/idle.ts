@@ -1,4 +1,4 @@
-import { pause } from './pause';
+import { pause } from '../execution';
 
 /**
  * How long a file transfer may go without a byte moving before it is given up (and retried). A

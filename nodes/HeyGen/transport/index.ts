@@ -1,22 +1,16 @@
-export * from './assets';
-export * from './cancel';
-export * from './concurrency';
-export * from './conflict';
-export * from './context';
-export * from './download';
-export * from './errors';
-export * from './folders';
-export * from './folderTree';
-export * from './idle';
-export * from './paging';
-export * from './pause';
-export * from './run';
-export * from './limiter';
-export * from './processing';
-export * from './request';
-export * from './response';
-export * from './retry';
-export * from './serverClock';
-export * from './streams';
-export * from './userInfo';
-export * from './upload';
+/**
+ * HTTP only: one request to the credential's Base URL through n8n's helpers, its answer, retries,
+ * 409s waited out, HeyGen's clock from the Date header, idle timeouts and streams. Names no endpoint.
+ */
+
+export {
+	inMemoryGraceMs,
+	NO_WHOLE_REQUEST_LIMIT,
+	type TransferProgress,
+	withIdleTimeout,
+} from './idle';
+export { heyGenApiRequest } from './request';
+export { headerValue, snippet } from './response';
+export { sendWithRetries } from './retry';
+export { serverNowSeconds } from './serverClock';
+export { type Readable, releaseBody, reportingProgress, streamLike } from './streams';

@@ -1,22 +1,15 @@
 import type { IDataObject, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL } from './baseUrl';
-import { stoppingOn } from './cancel';
+import { stoppingOn } from '../execution';
+import { CREDENTIAL_TYPE, credentialFor, type HeyGenContext } from '../execution';
+import { heyGenApiError, withoutSecret } from '../helpers';
+import { type HttpMethod, requestLabel, withoutUserInfo } from '../helpers';
 import { type ConflictKind, waitOutConflicts } from './conflict';
-import { CREDENTIAL_TYPE, credentialFor, type HeyGenContext } from './context';
-import { heyGenApiError, withoutSecret } from './errors';
+import { NO_WHOLE_REQUEST_LIMIT, type TransferProgress, withIdleTimeout } from './idle';
 import { headerValue, parseAnswer } from './response';
 import { RETRY_POLICY, sendWithRetries } from './retry';
 import { noteServerDate } from './serverClock';
-import { withoutUserInfo } from './userInfo';
-import { NO_WHOLE_REQUEST_LIMIT, type TransferProgress, withIdleTimeout } from './idle';
-import { releaseBody, type Readable } from './streams';
-
-export { DEFAULT_BASE_URL };
-
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
-
-export type { Readable };
+import { type Readable, releaseBody } from './streams';
 
 /**
  * A request body, made anew for each attempt (a stream can be sent only once). A file's body reports
@@ -48,11 +41,6 @@ export interface HeyGenRequest {
 
 function conflictsOf(request: HeyGenRequest): readonly ConflictKind[] {
 	return request.conflicts ?? (request.headers?.['idempotency-key'] ? ['inProgress'] : []);
-}
-
-/** The request as the messages name it: method and path, never the query or the key. */
-export function requestLabel(request: Pick<HeyGenRequest, 'method' | 'endpoint'>): string {
-	return `${request.method ?? 'GET'} ${request.endpoint}`;
 }
 
 /**

@@ -1,11 +1,11 @@
 import type { IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { type RequestContext, stopSignal, stoppedError, wait } from './cancel';
-import type { HeyGenContext } from './context';
-import type { LimiterTicket, RequestLimiter } from './limiter';
+import { type RequestContext, stoppedError, stopSignal, wait } from '../execution';
+import type { HeyGenContext } from '../execution';
+import { type LimiterTicket, RequestLimiter } from '../execution';
+import { runShared } from '../execution';
+import { withoutUserInfo } from '../helpers';
 import { headerValue } from './response';
-import { runShared } from './run';
-import { withoutUserInfo } from './userInfo';
 
 /**
  * How each request is retried and how long it may take. Exported so that the README and the tests
@@ -71,14 +71,18 @@ function networkFailure(error: unknown): NetworkFailure {
 }
 
 const MONTH = '(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+
 const TIME = '\\d{2}:\\d{2}:\\d{2}';
+
 /** RFC 9110's HTTP-date: IMF-fixdate, and the obsolete RFC 850 and asctime forms it still allows. */
 const IMF_FIXDATE = new RegExp(
 	`^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`,
 );
+
 const RFC_850_DATE = new RegExp(
 	`^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`,
 );
+
 const ASCTIME_DATE = new RegExp(
 	`^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ${MONTH} ( \\d|\\d{2}) ${TIME} \\d{4}$`,
 );

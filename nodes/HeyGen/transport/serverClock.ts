@@ -1,4 +1,4 @@
-import type { HeyGenContext } from './context';
+import type { HeyGenContext } from '../execution';
 import { httpDate } from './retry';
 
 /** How far HeyGen's clock is ahead of this machine's (ms), from the Date header of its latest answer in a run. */

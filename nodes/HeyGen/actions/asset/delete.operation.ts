@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { deleteAsset } from '../../transport';
+import { deleteAsset } from '../../api';
 import { assetIdProperty, showFor } from '../common.descriptions';
 import { itemParameters, readAssetId } from '../parameters';
 

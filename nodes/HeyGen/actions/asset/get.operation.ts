@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getAsset, withFiles } from '../../transport';
+import { getAsset, withFiles } from '../../api';
 import { assetIdProperty, downloadProperties, showFor } from '../common.descriptions';
 import { itemParameters, readAssetId, readDownload } from '../parameters';
 

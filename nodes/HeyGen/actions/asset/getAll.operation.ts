@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { listAssets, v1RetiredNotice, withFiles } from '../../transport';
+import { listAssets, v1RetiredNotice, withFiles } from '../../api';
 import {
 	apiVersionProperties,
 	assetFiltersProperty,

@@ -15,7 +15,7 @@ import {
 	type UploadFile,
 	uploadAsset,
 	uploadContentType,
-} from '../../transport';
+} from '../../api';
 import { requestsAtOnceOption, showFor } from '../common.descriptions';
 import { DEFAULT_BINARY_PROPERTY } from '../constants';
 import { itemParameters, readBinaryPropertyName } from '../parameters';

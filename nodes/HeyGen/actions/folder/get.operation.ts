@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getFolder } from '../../transport';
+import { getFolder } from '../../api';
 import { folderLocator, showFor } from '../common.descriptions';
 import { itemParameters, readRequiredFolderId } from '../parameters';
 

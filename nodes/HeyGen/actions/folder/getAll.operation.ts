@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { listFolders } from '../../transport';
+import { listFolders } from '../../api';
 import {
 	filtersCollection,
 	folderLocator,

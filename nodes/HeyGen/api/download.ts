@@ -6,14 +6,14 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 
-import { asNodeError, heyGenApiError } from './errors';
-import { isCancellation } from './cancel';
-import { mapWithConcurrency } from './concurrency';
-import { headerValue } from './response';
-import { NO_WHOLE_REQUEST_LIMIT, type TransferProgress, withIdleTimeout } from './idle';
-import { sendWithRetries } from './retry';
-import { type Readable, reportingProgress, streamLike } from './streams';
-import { shownUrl } from './userInfo';
+import { isCancellation } from '../execution';
+import { mapWithConcurrency } from '../execution';
+import { asNodeError, heyGenApiError } from '../helpers';
+import { shownUrl } from '../helpers';
+import { NO_WHOLE_REQUEST_LIMIT, type TransferProgress, withIdleTimeout } from '../transport';
+import { headerValue } from '../transport';
+import { sendWithRetries } from '../transport';
+import { type Readable, reportingProgress, streamLike } from '../transport';
 
 const EXTENSION_BY_MIME: Record<string, string> = {
 	'image/png': 'png',
@@ -45,7 +45,9 @@ function extensionOfPath(url: string): string | undefined {
 const UNSAFE_IN_FILE_NAMES =
 	/[\\/:*?"<>|\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g;
 /** Names Windows keeps for devices, whatever the extension. */
+
 const RESERVED_NAMES = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
+
 const MAX_NAME_LENGTH = 200;
 
 /**

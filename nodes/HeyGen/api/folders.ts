@@ -1,9 +1,7 @@
-import type { IDataObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { type IDataObject, NodeApiError } from 'n8n-workflow';
 
-import { endlessPagesError, isRetired, ownerUsername, v3AssetPage } from './assets';
-import { mapWithConcurrency } from './concurrency';
-import type { HeyGenContext } from './context';
+import { mapWithConcurrency } from '../execution';
+import type { HeyGenContext } from '../execution';
 import {
 	asNodeError,
 	heyGenApiError,
@@ -11,10 +9,13 @@ import {
 	isHeyGenNotFound,
 	isNotFound,
 	notFoundError,
-} from './errors';
-import { afterListing, type FolderTree, newFolderTree, nextListing } from './folderTree';
-import { MAX_PAGE_SIZE, type Page, type PageWalk, walkPages } from './paging';
-import { heyGenApiRequest, requestLabel } from './request';
+} from '../helpers';
+import { afterListing, type FolderTree, newFolderTree, nextListing } from '../helpers';
+import { MAX_PAGE_SIZE, type Page, type PageWalk, walkPages } from '../helpers';
+import { requestLabel } from '../helpers';
+import { heyGenApiRequest } from '../transport';
+import { endlessPagesError, isRetired, v3AssetPage } from './assets';
+import { ownerUsername } from './users';
 
 /** HeyGen's List Folders: v1 only, v3 has no folder list. */
 export const FOLDERS_ENDPOINT = '/v1/folders';

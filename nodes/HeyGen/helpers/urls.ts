@@ -1,3 +1,6 @@
+/** HeyGen's API, used when the credential's Base URL is empty (by the node and the credential test). */
+export const DEFAULT_BASE_URL = 'https://api.heygen.com';
+
 /**
  * Text without the user name and password of any URL in it (a Base URL through a proxy can carry
  * them): no message or description shows them.
@@ -17,4 +20,11 @@ export function shownUrl(url: string): string {
 	} catch {
 		return 'an address that is not a URL';
 	}
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+/** The request as the messages name it: method and path, never the query or the key. */
+export function requestLabel(request: { method?: HttpMethod; endpoint: string }): string {
+	return `${request.method ?? 'GET'} ${request.endpoint}`;
 }

@@ -1,13 +1,16 @@
-import type { IDataObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { type IDataObject, NodeApiError } from 'n8n-workflow';
 
-import { asNodeError, earlierAttemptsOf, heyGenContractError, mayHaveActed } from './errors';
-import { type Page, type PageWalk, type Walked, walkPages } from './paging';
-import { type HeyGenContext, oncePerRun } from './context';
-import { heyGenApiRequest, requestLabel } from './request';
+import type { HeyGenContext } from '../execution';
+import { asNodeError, earlierAttemptsOf, heyGenContractError, mayHaveActed } from '../helpers';
+import { type Page, type PageWalk, type Walked, walkPages } from '../helpers';
+import { requestLabel } from '../helpers';
+import { heyGenApiRequest } from '../transport';
+import { ownerUsername } from './users';
 
 export const FILE_TYPES = ['image', 'audio', 'video'] as const;
+
 export type FileType = (typeof FILE_TYPES)[number];
+
 export type ApiVersion = 'v1' | 'v3';
 
 export const ENDPOINTS: Record<ApiVersion, string> = { v1: '/v1/asset/list', v3: '/v3/assets' };
@@ -23,7 +26,7 @@ export interface ListingOptions extends AssetFilters {
 	ownerUsername?: string;
 }
 
-const assetId = (asset: IDataObject) => String(asset.id);
+export const assetId = (asset: IDataObject) => String(asset.id);
 
 /** An asset's upload time in Unix seconds, as the node outputs it (`created_ts`; 0 when HeyGen gives none). */
 export function assetTs(asset: IDataObject): number {
@@ -32,9 +35,6 @@ export function assetTs(asset: IDataObject): number {
 
 /** HeyGen lists newest first: an asset uploaded later than `b` belongs in front of it. */
 const listedBefore = (a: IDataObject, b: IDataObject) => assetTs(a) > assetTs(b);
-
-/** The v3 username from /v3/users/me, asked once per node run, not once per item or page. */
-const usernameByRun = new WeakMap<object, Promise<string>>();
 
 /**
  * A v3 asset in the v1 shape the node always outputs (id, name, file_type, folder_id with "" at
@@ -53,35 +53,11 @@ export function v3AssetToV1(asset: IDataObject): IDataObject {
 	};
 }
 
-/** The owner whose assets v3 lists: the one given, or the API key's own user. */
-export async function ownerUsername(
-	this: HeyGenContext,
-	given: string | undefined,
-	itemIndex?: number,
-) {
-	const trimmed = given?.trim();
-	if (trimmed) return trimmed;
-	return await oncePerRun(usernameByRun, this, async () => {
-		const body = await heyGenApiRequest.call(this, { endpoint: '/v3/users/me', itemIndex });
-		const username = (body.data as IDataObject | undefined)?.username;
-		if (typeof username !== 'string' || username === '') {
-			throw heyGenContractError(
-				this.getNode(),
-				'HeyGen did not say whose assets to list',
-				'GET /v3/users/me answered without data.username. Set Owner Username on the node.',
-				200,
-				itemIndex,
-			);
-		}
-		return username;
-	});
-}
-
 function isEnd(token: unknown) {
 	return token === null || token === undefined || token === '';
 }
 
-function unexpected(
+export function unexpected(
 	context: HeyGenContext,
 	message: string,
 	description: string,
@@ -216,6 +192,7 @@ export function isRetired(error: unknown): error is NodeApiError {
 
 /** The node runs in which v1's asset list answered that it is gone: later listings go to v3 at once. */
 const v1RetiredInRun = new WeakMap<object, true>();
+
 /** The node runs told of it: items listing at once may each meet the 410, the user hears of it once. */
 const toldInRun = new WeakMap<object, true>();
 

@@ -1,5 +1,4 @@
-import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { type INode, type JsonObject, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 /** Reads HeyGen's message out of any of the three error body shapes it uses. */
 export function heyGenErrorMessage(body: unknown): string | undefined {
@@ -179,6 +178,7 @@ export function heyGenApiError(
 
 /** Keys shorter than this are not looked for in messages: they would cut words out of them. */
 const MIN_SECRET_LENGTH = 8;
+
 export const REDACTED = '[redacted]';
 
 /**

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { wait } from './cancel';
-import { heyGenContractError } from './errors';
-import { heyGenApiRequest } from './request';
+import { wait } from '../execution';
+import { heyGenContractError } from '../helpers';
+import { heyGenApiRequest } from '../transport';
 
 /** HeyGen's per-asset status list after an upload (`GET /v3/assets/statuses?asset_ids=`). */
 export const STATUSES_ENDPOINT = '/v3/assets/statuses';

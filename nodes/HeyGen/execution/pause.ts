@@ -5,6 +5,7 @@ import * as workflowHelpers from 'n8n-workflow';
  * and has `sleepWithAbort` for that, so that is taken where it exists.
  */
 const sleepHelpers = workflowHelpers as unknown as Record<string, unknown>;
+
 const abortableSleep = (
 	typeof sleepHelpers.sleepWithAbort === 'function'
 		? sleepHelpers.sleepWithAbort

@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { asNodeError, heyGenApiError } from '../helpers';
 import type { HeyGenContext } from './context';
-import { asNodeError, heyGenApiError } from './errors';
 import { pause } from './pause';
 import { runShared } from './run';
 

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-
 import type {
 	ICredentialDataDecryptedObject,
 	IExecuteFunctions,
@@ -7,7 +6,7 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL } from './baseUrl';
+import { DEFAULT_BASE_URL } from '../helpers';
 
 export const CREDENTIAL_TYPE = 'heyGenApi';
 
