@@ -129,11 +129,20 @@ describe('Folder → Get', () => {
 		);
 	});
 
-	it('gets one folder by ID from the folder list, as Folder → Get Many shows it, without asking v3', async () => {
+	it('gets one folder by ID from the folder list, in Folder → Get’s shape, without asking v3', async () => {
 		const [listed] = await run({ resource: 'folder', operation: 'getAll', limit: 1 });
 		standIn.reset();
 		const [item] = await run(getFolder(byId(String(listed.json.id))));
-		expect(item.json).toEqual(listed.json);
+		expect(item.json).toEqual({
+			id: listed.json.id,
+			name: listed.json.name,
+			parent_id: null,
+			created_ts: listed.json.created_ts,
+			is_trash: false,
+			type: listed.json.project_type,
+			updated_ts: null,
+			creator_username: null,
+		});
 		expect(item.pairedItem).toEqual({ item: 0 });
 		expect(standIn.requestsTo('/v1/folders')[0].apiKey).toBe(standIn.apiKey);
 		expect(standIn.requests.filter((r) => r.path.startsWith('/v3/folders'))).toEqual([]);
@@ -192,11 +201,14 @@ describe('Folder → Get', () => {
 			'HeyGen has no folder with ID "gone-folder"',
 		]);
 		expect(items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
-		// The list is walked once for the run (top level, each folder's children, the trash), not per item.
+		// The list is walked once for the run (top level, each folder's own, then each one's trash), not per item.
 		const listings = standIn.requestsTo('/v1/folders');
-		const asked = listings.map((r) => r.query.parent_id ?? (r.query.is_trash ? 'trash' : 'top'));
+		const asked = listings.map(
+			(r) => `${r.query.is_trash ? 'trash of ' : ''}${r.query.parent_id ?? 'top'}`,
+		);
 		expect(new Set(asked).size).toBe(asked.length);
-		expect(asked).toEqual(['top', ...standIn.folders.map((folder) => folder.id), 'trash']);
+		const parents = ['top', ...standIn.folders.map((folder) => folder.id)];
+		expect(asked).toEqual([...parents, ...parents.map((parent) => `trash of ${parent}`)]);
 		expect(standIn.requestsTo(folderPath(first.id))).toHaveLength(0);
 	});
 
@@ -233,14 +245,17 @@ describe('when /v1/folders is gone', () => {
 		},
 	);
 
-	it('the picker names the recent assets’ folders through the folder list where it answers again', async () => {
+	it('the picker asks the folder list once per call: after its 410, the names come through v3', async () => {
 		standIn.addFault({ path: '/v1/folders', kind: 'status', status: 410 });
 		const names = new Map(standIn.folders.map((folder) => [folder.id, folder.name]));
 		const result = await searchFolders(credentials());
 		expect(result.results).toEqual(
 			foldersOfAssets().map((id) => ({ name: names.get(id), value: id })),
 		);
-		expect(standIn.requests.filter((r) => r.path.startsWith('/v3/folders'))).toEqual([]);
+		expect(standIn.requestsTo('/v1/folders')).toHaveLength(1);
+		expect(standIn.requests.filter((r) => r.path.startsWith('/v3/folders'))).toHaveLength(
+			foldersOfAssets().length,
+		);
 	});
 
 	it('the picker’s search filters those folders by name', async () => {

@@ -15,8 +15,16 @@ const { PROJECT_ROOT } = require('./n8n');
 /** The credential the example workflows refer to. */
 const EXAMPLE_CREDENTIAL = { id: 'heygenDemoCred01', name: 'HeyGen account' };
 
-/** A plausible account: a few hundred assets of each type, in folders. */
-const DEMO_ACCOUNT = { assets: { image: 320, audio: 240, video: 210 }, folders: 6, seed: 2026 };
+/**
+ * A plausible account: a few hundred assets of each type, in folders, uploaded over the last year up
+ * to now (so that the clean-up's 180 days finds old assets to list).
+ */
+const DEMO_ACCOUNT = {
+	assets: { image: 320, audio: 240, video: 210 },
+	folders: 6,
+	seed: 2026,
+	spanDays: 365,
+};
 
 /**
  * The HeyGen the session talks to.
@@ -36,6 +44,7 @@ async function heyGenBackend(options = {}) {
 	}
 	const standIn = await startStandIn({
 		...DEMO_ACCOUNT,
+		newestTs: Math.floor(Date.now() / 1000) - 3600,
 		latencyMs: options.latencyMs ?? 20,
 		port: options.port,
 	});
@@ -95,10 +104,38 @@ function sessionCredentials(heyGen, slack) {
 	return slack.credential ? [heyGen.credential, slack.credential] : [heyGen.credential];
 }
 
+/** Where the examples read and write files in n8n's Docker image (n8n's default allowed folder there). */
+const DOCKER_FILES = '/home/node/.n8n-files';
+
+/** What the audit's note says of Slack, and what it says in an n8n without a Slack credential. */
+const AUDIT_SLACK_STEP = '2. Pick your Slack credential and channel in *Post to Slack*.';
+const AUDIT_SLACK_OFF_STEP =
+	'2. *Post to Slack* is switched off in this n8n (no Slack credential): the summary is the output of *Summarize by type and folder*. To post it, create a Slack credential, pick it and a channel in *Post to Slack*, and switch the node on (D).';
+
 /**
- * The workflows in examples/, Slack set up as `slack` says: its channel, or switched off with a note
- * on the canvas that says why and how to switch it on.
- * @param {{ slack?: ReturnType<typeof slackBackend> }} [options] Slack off unless given one with a credential
+ * One example as `npm start` imports it: Slack set up as `slack` says (its channel, or switched off
+ * with a note that says why and how to switch it on), and the Docker folder of the file examples
+ * replaced by `filesDir` where one is given.
+ * @param {Record<string, any>} workflow @param {{ slack?: ReturnType<typeof slackBackend>, filesDir?: string }} options
+ */
+function forThisN8n(workflow, options) {
+	for (const node of workflow.nodes) {
+		if (node.type === SLACK_NODE_TYPE) {
+			if (!options.slack?.credential)
+				Object.assign(node, { disabled: true, notes: SLACK_OFF_NOTE, notesInFlow: true });
+			else if (options.slack.channel)
+				node.parameters.channelId = { ...node.parameters.channelId, value: options.slack.channel };
+		}
+		if (node.type === 'n8n-nodes-base.stickyNote' && !options.slack?.credential)
+			node.parameters.content = node.parameters.content.replace(AUDIT_SLACK_STEP, AUDIT_SLACK_OFF_STEP);
+	}
+	if (!options.filesDir) return workflow;
+	return JSON.parse(JSON.stringify(workflow).split(DOCKER_FILES).join(options.filesDir));
+}
+
+/**
+ * The workflows in examples/, as this n8n imports them (see forThisN8n).
+ * @param {{ slack?: ReturnType<typeof slackBackend>, filesDir?: string }} [options] Slack off unless given one with a credential
  * @returns {Array<Record<string, any>>}
  */
 function exampleWorkflows(options = {}) {
@@ -107,27 +144,38 @@ function exampleWorkflows(options = {}) {
 		.readdirSync(dir)
 		.filter((file) => file.endsWith('.json'))
 		.sort()
-		.map((file) => {
-			const workflow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-			for (const node of workflow.nodes.filter(
-				(/** @type {{ type: string }} */ n) => n.type === SLACK_NODE_TYPE,
-			)) {
-				if (!options.slack?.credential)
-					Object.assign(node, { disabled: true, notes: SLACK_OFF_NOTE, notesInFlow: true });
-				else if (options.slack.channel)
-					node.parameters.channelId = {
-						...node.parameters.channelId,
-						value: options.slack.channel,
-					};
-			}
-			return workflow;
-		});
+		.map((file) => forThisN8n(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')), options));
+}
+
+/** A few files for the upload example to send, where its folder has none yet. @param {string} folder */
+function seedUploadFolder(folder) {
+	fs.mkdirSync(folder, { recursive: true });
+	if (fs.readdirSync(folder).length > 0) return;
+	const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(2048, 7)]);
+	fs.writeFileSync(path.join(folder, 'welcome-card.png'), png);
+	const mp3 = Buffer.concat([Buffer.from('ID3'), Buffer.alloc(4096, 3)]);
+	fs.writeFileSync(path.join(folder, 'intro-jingle.mp3'), mp3);
+}
+
+/**
+ * The folder the file examples use under `npm start` (n8n may touch only it: N8N_RESTRICT_FILE_ACCESS_TO),
+ * with the backup's target and the upload's source in it.
+ * @param {string} home the n8n user folder
+ */
+function exampleFiles(home) {
+	const filesDir = path.join(home, 'files');
+	fs.mkdirSync(path.join(filesDir, 'heygen-backup'), { recursive: true });
+	seedUploadFolder(path.join(filesDir, 'to-heygen'));
+	return filesDir;
 }
 
 module.exports = {
 	EXAMPLE_CREDENTIAL,
 	DEMO_ACCOUNT,
 	SLACK_OFF_NOTE,
+	AUDIT_SLACK_OFF_STEP,
+	DOCKER_FILES,
+	exampleFiles,
 	heyGenBackend,
 	slackBackend,
 	sessionCredentials,

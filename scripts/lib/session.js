@@ -18,6 +18,7 @@ const {
 	startServer,
 } = require('./n8n');
 const {
+	exampleFiles,
 	exampleWorkflows,
 	heyGenBackend,
 	sessionCredentials,
@@ -54,10 +55,16 @@ async function startSession(options) {
 	try {
 		say(`HeyGen: ${backend.description}`);
 		say(`Slack: ${slack.description}`);
-		const n8n = await createN8n({ runtime, folder: options.home, port: options.port ?? 5678 });
+		const filesDir = exampleFiles(options.home);
+		const n8n = await createN8n({
+			runtime,
+			folder: options.home,
+			port: options.port ?? 5678,
+			env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir },
+		});
 		say(`n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion}, user folder ${options.home}`);
 		await importCredentials(n8n, sessionCredentials(backend, slack));
-		const examples = exampleWorkflows({ slack });
+		const examples = exampleWorkflows({ slack, filesDir });
 		await importWorkflows(n8n, examples);
 		say(`imported the "HeyGen account" credential and ${examples.length} example workflows`);
 		say('starting n8n (about 10 s)…');
@@ -74,6 +81,7 @@ async function startSession(options) {
 			owner: OWNER,
 			ownerCreated,
 			examples,
+			filesDir,
 			backend,
 			slack,
 			runtime,

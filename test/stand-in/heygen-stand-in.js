@@ -206,7 +206,8 @@ const EXTENSIONS = { image: ['png', 'jpg', 'webp'], audio: ['mp3', 'wav'], video
 
 /**
  * A plausible account: folders, and assets of each type, newest first (as HeyGen lists them).
- * @param {{ seed?: number, assets?: number | Partial<Record<FileType, number>>, folders?: number, newestTs?: number }} [options]
+ * `spanDays` spreads the uploads over that many days back from `newestTs` (default: up to an hour apart).
+ * @param {{ seed?: number, assets?: number | Partial<Record<FileType, number>>, folders?: number, newestTs?: number, spanDays?: number }} [options]
  * @returns {{ assets: Asset[], folders: Folder[] }}
  */
 function seedAccount(options = {}) {
@@ -247,8 +248,12 @@ function seedAccount(options = {}) {
 	/** @type {Asset[]} */
 	const assets = [];
 	let ts = newestTs;
+	// The largest gap between two uploads: an hour, or twice the average gap of the span asked for.
+	const maxGap = options.spanDays
+		? Math.max(2, Math.floor((2 * options.spanDays * 86_400) / Math.max(1, types.length)))
+		: 3600;
 	types.forEach((type, index) => {
-		ts -= 1 + Math.floor(random() * 3600);
+		ts -= 1 + Math.floor(random() * maxGap);
 		const id = hexId(random);
 		const stems = NAME_STEMS[type];
 		const ext = EXTENSIONS[type][Math.floor(random() * EXTENSIONS[type].length)];
@@ -359,7 +364,7 @@ function pageSize(query, name, fallback, version = 'v1') {
  * @param {{ port?: number, apiKey?: string, seed?: number, assets?: number | Partial<Record<FileType, number>>,
  *   folders?: number, username?: string, fileOrigin?: string, fileSizeBytes?: number, lifetimeMs?: number,
  *   multipartMaxBytes?: number, maxDirectUploadBytes?: number, uploadUrlTtlMs?: number,
- *   retireV1?: boolean, withoutV3Folders?: boolean } & Partial<Behaviour>} [options]
+ *   retireV1?: boolean, withoutV3Folders?: boolean, newestTs?: number, spanDays?: number } & Partial<Behaviour>} [options]
  */
 async function startStandIn(options = {}) {
 	const apiKey = options.apiKey ?? DEFAULT_API_KEY;
@@ -369,6 +374,8 @@ async function startStandIn(options = {}) {
 		seed: options.seed,
 		assets: options.assets,
 		folders: options.folders,
+		newestTs: options.newestTs,
+		spanDays: options.spanDays,
 	});
 	/** The behaviour the server starts with, and goes back to at each reset. @returns {Behaviour} */
 	const initialBehaviour = () => ({

@@ -1,9 +1,19 @@
 import { type IDataObject, NodeApiError } from 'n8n-workflow';
 
 import type { HeyGenContext } from '../execution';
-import { asNodeError, earlierAttemptsOf, heyGenContractError, mayHaveActed } from '../helpers';
-import { type Page, type PageWalk, type Walked, walkPages } from '../helpers';
-import { requestLabel } from '../helpers';
+import {
+	asNodeError,
+	earlierAttemptsOf,
+	heyGenApiError,
+	heyGenContractError,
+	isNotFound,
+	mayHaveActed,
+	type Page,
+	type PageWalk,
+	requestLabel,
+	type Walked,
+	walkPages,
+} from '../helpers';
 import { heyGenApiRequest } from '../transport';
 import { ownerUsername } from './users';
 
@@ -180,6 +190,8 @@ export interface WalkedAssets extends Walked<IDataObject> {
 export interface AssetWalk extends Pick<PageWalk<IDataObject>, 'limit' | 'keepGoing' | 'from'> {
 	/** The list `from` came from (default: the options' API version); another list starts at the front. */
 	fromApi?: ApiVersion;
+	/** Called when `from` cannot be used (it is the other list's) and the walk starts at the front. */
+	onFromDropped?: () => void;
 }
 
 /** The statuses with which a list says it is gone (HeyGen's v1 sunset), not merely failing. */
@@ -191,10 +203,10 @@ export function isRetired(error: unknown): error is NodeApiError {
 }
 
 /** The node runs in which v1's asset list answered that it is gone: later listings go to v3 at once. */
-const v1RetiredInRun = new WeakMap<object, true>();
+const v1RetiredInRun = new WeakMap<object, NodeApiError>();
 
 /** The node runs told of it: items listing at once may each meet the 410, the user hears of it once. */
-const toldInRun = new WeakMap<object, true>();
+const toldInRun = new WeakSet<object>();
 
 /**
  * Reads assets page by page with HeyGen's v1 List Assets or v3 /v3/assets, in HeyGen's order, each
@@ -252,16 +264,18 @@ async function walkList(
 
 /** The walk on one list: its own token kept, another list's token dropped (that list starts at the front). */
 function walkOn(list: ApiVersion, options: ListingOptions, walk: AssetWalk) {
-	const { fromApi, ...rest } = walk;
-	const sameList = (fromApi ?? options.apiVersion) === list;
-	return sameList ? rest : { ...rest, from: undefined };
+	const { fromApi, onFromDropped, ...rest } = walk;
+	if ((fromApi ?? options.apiVersion) === list || rest.from === undefined) return rest;
+	onFromDropped?.();
+	return { ...rest, from: undefined };
 }
 
 /**
  * The assets of a listing (see walkList). A listing on v1 whose list answers 404 or 410 (HeyGen
  * retired v1 after October 2026), on its first page or any later one, is read again from the front
  * through /v3/assets: same output shape, same filters (the file type applied here), the key's own
- * user as the owner. `onRetired` hears of it; the run asks v1 no more.
+ * user as the owner. `onRetired` hears of it once per run, from whichever item gets to v3 first; the
+ * run asks v1 no more. A `from` token of the other list is dropped, and `walk.onFromDropped` told.
  */
 export async function walkAssets(
 	this: HeyGenContext,
@@ -276,19 +290,45 @@ export async function walkAssets(
 			return { ...walked, listedWith: 'v1' };
 		} catch (error) {
 			if (!isRetired(error)) throw asNodeError(this.getNode(), error, itemIndex);
-			v1RetiredInRun.set(this, true);
-			const username = await ownerUsername.call(this, undefined, itemIndex);
-			if (!toldInRun.has(this)) onRetired?.(error, username);
-			toldInRun.set(this, true);
+			v1RetiredInRun.set(this, error);
 		}
 	}
-	const onV3: ListingOptions = {
-		...options,
-		apiVersion: 'v3',
-		ownerUsername: options.apiVersion === 'v3' ? options.ownerUsername : undefined,
-	};
-	const walked = await walkList.call(this, onV3, walkOn('v3', options, walk), itemIndex);
-	return { ...walked, listedWith: 'v3' };
+	const retired = options.apiVersion === 'v1' ? v1RetiredInRun.get(this) : undefined;
+	try {
+		if (retired && !toldInRun.has(this)) {
+			const username = await ownerUsername.call(this, undefined, itemIndex);
+			if (!toldInRun.has(this)) onRetired?.(retired, username);
+			toldInRun.add(this);
+		}
+		const onV3: ListingOptions = {
+			...options,
+			apiVersion: 'v3',
+			ownerUsername: retired ? undefined : options.ownerUsername,
+		};
+		const walked = await walkList.call(this, onV3, walkOn('v3', options, walk), itemIndex);
+		return { ...walked, listedWith: 'v3' };
+	} catch (error) {
+		if (retired && isNotFound(error)) throw neitherListError(this, retired, error, itemIndex);
+		throw error;
+	}
+}
+
+/**
+ * v1's list 404 and its v3 successor 404 too: not HeyGen's retirement but a Base URL with no HeyGen
+ * behind it (or a proxy that drops these paths). Say so, naming both.
+ */
+function neitherListError(
+	context: HeyGenContext,
+	retired: NodeApiError,
+	error: NodeApiError,
+	itemIndex?: number,
+): NodeApiError {
+	return heyGenApiError(
+		context.getNode(),
+		`HeyGen answered ${String(retired.httpCode)} for ${ENDPOINTS.v1}, and ${error.message.replace(/^HeyGen /, '')} on v3`,
+		`Where HeyGen has retired its v1 list, the node lists through ${ENDPOINTS.v3}, but that failed too: ${error.description ?? error.message} Check the Base URL of the credential: nothing at it answers as HeyGen does.`,
+		{ status: 404, itemIndex },
+	);
 }
 
 /** What to tell the user when a v1 listing went through v3 (an execution hint, or the log). */

@@ -106,8 +106,27 @@ export async function listFolders(
 }
 
 /**
- * A v3 folder in the shape of a List Folders item (id, name, parent_id with null at the root,
- * created_ts, is_trash), plus v3's type, updated_ts (its updated_at) and creator_username.
+ * Folder → Get's item, whichever source named the folder: id, name, parent_id (null at the top),
+ * created_ts, is_trash, type (v3's type, or v1's project_type), updated_ts and creator_username
+ * (null where the source has none).
+ */
+export function listedFolder(folder: IDataObject): IDataObject {
+	return {
+		id: folder.id,
+		name: folder.name,
+		parent_id:
+			typeof folder.parent_id === 'string' && folder.parent_id !== '' ? folder.parent_id : null,
+		created_ts: folder.created_ts ?? null,
+		is_trash: folder.is_trash === true,
+		type: folder.project_type ?? null,
+		updated_ts: folder.updated_ts ?? null,
+		creator_username: folder.creator_username ?? null,
+	};
+}
+
+/**
+ * A v3 folder in Folder → Get's shape (listedFolder's): its folder_id, created_at and updated_at as
+ * id, created_ts and updated_ts.
  */
 export function v3FolderToV1(folder: IDataObject): IDataObject {
 	return {
@@ -196,7 +215,11 @@ async function searchFolderList(
 			sources.tree = afterListing(sources.tree, step, folders);
 		} catch (error) {
 			if (!isFolderListGone(error)) throw asNodeError(this.getNode(), error, itemIndex);
-			sources.listGone = error;
+			// Once the list has answered in this run, a 404 for one parent is that parent gone (deleted
+			// while the run walks), not the list: the other parents are still walked.
+			const oneParentGone = sources.tree.answered > 0 && String(error.httpCode) === '404';
+			if (oneParentGone) sources.tree = afterListing(sources.tree, step, [], false);
+			else sources.listGone = error;
 		}
 	}
 }
@@ -226,11 +249,19 @@ function noFolderLookupError(
 	const error = heyGenApiError(
 		context.getNode(),
 		`HeyGen offers no folder lookup for this account, so folder "${folderId}" cannot be named`,
-		`HeyGen's folder list (GET ${FOLDERS_ENDPOINT}, v1) answered ${listStatus}: HeyGen has retired it. GET ${FOLDER_ENDPOINT_V3} answered a bare 404, as for a path HeyGen does not have (its published v3 spec has no folder endpoint). This says nothing about whether the folder exists. What still works: the folder_id on assets (Asset → Get Many) and the Folder filter by ID; only folder names are out of reach.`,
+		`HeyGen's folder list (GET ${FOLDERS_ENDPOINT}, v1, which HeyGen is retiring) answered ${listStatus}, and GET ${FOLDER_ENDPOINT_V3} answered a bare 404, as for a path HeyGen does not have (its published v3 spec has no folder endpoint). This says nothing about whether the folder exists. What still works: the folder_id on assets (Asset → Get Many) and the Folder filter by ID; only folder names are out of reach. If every HeyGen request of this credential fails so, check its Base URL.`,
 		{ status: 404, itemIndex },
 	);
 	error.context.noFolderLookup = true;
 	return error;
+}
+
+/**
+ * The folder list answered 404 or 410 to this run already (the picker's first page): folders are
+ * named without asking it again.
+ */
+export function noteFolderListGone(context: HeyGenContext, error: NodeApiError): void {
+	sourcesOf(context).listGone ??= error;
 }
 
 /** Whether an error says HeyGen offers no folder lookup (not that a folder is missing). */
@@ -250,7 +281,7 @@ async function resolveFolder(
 ): Promise<IDataObject> {
 	const sources = sourcesOf(this);
 	const listed = await fromFolderList.call(this, sources, folderId, itemIndex);
-	if (listed) return listed;
+	if (listed) return listedFolder(listed);
 	const answer: V3Answer = sources.v3Absent
 		? { absent: sources.v3Absent }
 		: await askV3.call(this, folderId, itemIndex);

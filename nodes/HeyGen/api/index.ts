@@ -24,6 +24,7 @@ export {
 	getFolder,
 	isFolderListGone,
 	listFolders,
+	noteFolderListGone,
 } from './folders';
 export { PROCESSING_POLICY, waitForProcessing } from './processing';
 export {

@@ -4,6 +4,7 @@ import {
 	folderPage,
 	foldersOfRecentAssets,
 	isFolderListGone,
+	noteFolderListGone,
 	ownerUsername,
 	v3AssetPage,
 } from '../api';
@@ -44,8 +45,9 @@ export async function searchFolders(
 		.call(this, { name: filter || undefined }, paginationToken || undefined, MAX_PAGE_SIZE)
 		.catch((error: unknown) => {
 			// Only on the first page: a later page offers nothing the earlier ones did not.
-			if (isFolderListGone(error) && !paginationToken) return undefined;
-			throw error;
+			if (!isFolderListGone(error) || paginationToken) throw error;
+			noteFolderListGone(this, error);
+			return undefined;
 		});
 	if (!page) return await recentAssetFolders.call(this, filter);
 	return {

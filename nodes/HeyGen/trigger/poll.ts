@@ -91,16 +91,22 @@ async function readPoll(
 	let outOfTime = false;
 	const from = start.kind === 'continue' ? start.from : undefined;
 	const fromApi = start.kind === 'continue' ? asApiVersion(start.fromApi) : undefined;
+	// A backlog's token the list cannot take (v1's, after the retirement): read from the front to the
+	// backlog's mark whatever the time, as for a refused token, or the backlog would never drain.
+	let deadline = limits.deadline;
 	const walk = {
 		from,
 		fromApi,
+		onFromDropped: () => {
+			deadline = Infinity;
+		},
 		keepGoing: (_kept: IDataObject[], page: IDataObject[]) => {
 			const times = page.map(asCursorAsset);
 			for (const { ts } of times) newestTs = Math.max(newestTs, ts);
 			readDownTo ??= readDownToOf(start, times, limits.windowSeconds, serverNowSeconds(context));
 			if (reachedBack(times, readDownTo)) return false;
 			// A first activation reads its whole window: what it does not see it could not tell from new.
-			outOfTime = start.kind === 'continue' && Date.now() >= limits.deadline;
+			outOfTime = start.kind === 'continue' && Date.now() >= deadline;
 			return !outOfTime;
 		},
 	};
