@@ -127,7 +127,10 @@ function forThisN8n(workflow, options) {
 				node.parameters.channelId = { ...node.parameters.channelId, value: options.slack.channel };
 		}
 		if (node.type === 'n8n-nodes-base.stickyNote' && !options.slack?.credential)
-			node.parameters.content = node.parameters.content.replace(AUDIT_SLACK_STEP, AUDIT_SLACK_OFF_STEP);
+			node.parameters.content = node.parameters.content.replace(
+				AUDIT_SLACK_STEP,
+				AUDIT_SLACK_OFF_STEP,
+			);
 	}
 	if (!options.filesDir) return workflow;
 	return JSON.parse(JSON.stringify(workflow).split(DOCKER_FILES).join(options.filesDir));

@@ -309,7 +309,7 @@ export async function walkAssets(
 		return { ...walked, listedWith: 'v3' };
 	} catch (error) {
 		if (retired && isNotFound(error)) throw neitherListError(this, retired, error, itemIndex);
-		throw error;
+		throw asNodeError(this.getNode(), error, itemIndex);
 	}
 }
 
