@@ -5,8 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 
-import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import {
+	type INodeExecutionData,
+	type INodeParameters,
+	NodeApiError,
+	NodeOperationError,
+} from 'n8n-workflow';
 
 import { RETRY_POLICY } from '../nodes/HeyGen/transport/retry';
 import { runHeyGenNode } from './helpers/n8n-harness';

@@ -1,5 +1,9 @@
-import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import {
+	type INodeExecutionData,
+	type INodeParameters,
+	NodeApiError,
+	NodeOperationError,
+} from 'n8n-workflow';
 
 import { mapWithConcurrency } from '../nodes/HeyGen/execution/concurrency';
 import { fileNameFor } from '../nodes/HeyGen/api/download';

@@ -5,8 +5,7 @@
  */
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import type { INodeParameters } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { type INodeParameters, NodeApiError } from 'n8n-workflow';
 
 import { v3NextToken } from '../nodes/HeyGen/api/assets';
 import { runHeyGenNode } from './helpers/n8n-harness';

@@ -3,8 +3,12 @@
  * Folder → Get, and what the folder picker and Folder → Get Many do when /v1/folders is gone — all
  * with n8n-core's contexts against the stand-in over real HTTP.
  */
-import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import {
+	type INodeExecutionData,
+	type INodeParameters,
+	NodeApiError,
+	NodeOperationError,
+} from 'n8n-workflow';
 
 import { HeyGen } from '../nodes/HeyGen/HeyGen.node';
 import { runHeyGenNode, searchFolders } from './helpers/n8n-harness';

@@ -4,8 +4,12 @@
  * picker's requests, Folder → Get's shape whatever its source, and a trigger's backlog crossing the
  * retirement where n8n keeps only the positions of polls that emit.
  */
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import {
+	type IDataObject,
+	type INodeExecutionData,
+	type INodeParameters,
+	NodeApiError,
+} from 'n8n-workflow';
 
 import { RETRY_POLICY } from '../nodes/HeyGen/transport/retry';
 import { heyGenTrigger, runHeyGenNode, searchFolders } from './helpers/n8n-harness';

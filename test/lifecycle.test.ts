@@ -4,8 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 
-import type { IBinaryData, INodeExecutionData, INodeParameters } from 'n8n-workflow';
-import { NodeApiError, NodeHelpers, NodeOperationError } from 'n8n-workflow';
+import {
+	type IBinaryData,
+	type INodeExecutionData,
+	type INodeParameters,
+	NodeApiError,
+	NodeHelpers,
+	NodeOperationError,
+} from 'n8n-workflow';
 
 import { HeyGen } from '../nodes/HeyGen/HeyGen.node';
 import { HeyGenTrigger } from '../nodes/HeyGen/HeyGenTrigger.node';

@@ -4,8 +4,12 @@
  * id). What saved workflows, the trigger, the folder picker and Folder → Get do then — as the
  * README's "HeyGen today" table says.
  */
-import type { IBinaryData, INodeExecutionData, INodeParameters } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import {
+	type IBinaryData,
+	type INodeExecutionData,
+	type INodeParameters,
+	NodeApiError,
+} from 'n8n-workflow';
 
 import { heyGenTrigger, runHeyGenNode, searchAssets, searchFolders } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';

@@ -3,8 +3,7 @@
  * stand-in's file host sends at `linkBytesPerSecond`, or stops part-way (a stall) and holds the
  * connection open without a word. TRANSFER_POLICY.idleTimeoutMs is shortened here.
  */
-import type { INodeParameters } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { type INodeParameters, NodeApiError } from 'n8n-workflow';
 
 import { RETRY_POLICY } from '../nodes/HeyGen/transport/retry';
 import { TRANSFER_POLICY } from '../nodes/HeyGen/transport/idle';

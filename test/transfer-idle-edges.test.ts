@@ -5,8 +5,7 @@
 import { binaryToBuffer } from '@n8n/backend-network';
 import { Container } from '@n8n/di';
 import { BinaryDataService } from 'n8n-core';
-import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { type IBinaryData, type INodeExecutionData, NodeApiError } from 'n8n-workflow';
 import { Readable } from 'node:stream';
 
 import { MULTIPART_MAX_BYTES } from '../nodes/HeyGen/api/upload/types';

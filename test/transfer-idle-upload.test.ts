@@ -9,8 +9,7 @@
 import { Container } from '@n8n/di';
 import axios from 'axios';
 import { BinaryDataService } from 'n8n-core';
-import type { INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { type INodeExecutionData, NodeApiError } from 'n8n-workflow';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 

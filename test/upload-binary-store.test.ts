@@ -5,8 +5,7 @@
  */
 import { Container } from '@n8n/di';
 import { BinaryDataService } from 'n8n-core';
-import type { INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { type INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 import { Readable } from 'node:stream';
 
 import { runHeyGenNode } from './helpers/n8n-harness';

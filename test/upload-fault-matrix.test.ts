@@ -3,8 +3,12 @@
  * protocol as its own client does (409s while the storage catches up or the same key still runs,
  * files that share a name and size). Waits are shortened here (RETRY_POLICY, CONFLICT_POLICY).
  */
-import type { IBinaryData, INodeExecutionData, INodeParameters } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import {
+	type IBinaryData,
+	type INodeExecutionData,
+	type INodeParameters,
+	NodeApiError,
+} from 'n8n-workflow';
 
 import { CONFLICT_POLICY } from '../nodes/HeyGen/transport/conflict';
 import { MULTIPART_MAX_BYTES } from '../nodes/HeyGen/api/upload/types';

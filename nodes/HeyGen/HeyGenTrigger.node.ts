@@ -1,10 +1,10 @@
-import type {
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-	IPollFunctions,
+import {
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IPollFunctions,
+	NodeConnectionTypes,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { apiVersionProperties, assetFiltersProperty } from './actions/common.descriptions';
 import { LATEST_NODE_VERSION, NODES_PANEL_DESCRIPTION } from './actions/constants';

@@ -6,24 +6,22 @@
  * (every `properties.<part>.<key>` expression resolved against `$credentials`).
  */
 import { ExecuteContext, LoadOptionsContext, PollContext, RoutingNode } from 'n8n-core';
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialType,
-	IExecuteData,
-	IHttpRequestOptions,
-	INode,
-	INodeExecutionData,
-	INodeListSearchResult,
-	INodeType,
-	INodeTypes,
-	IVersionedNodeType,
-	IWorkflowExecuteAdditionalData,
-	INodeParameters,
-	IDataObject,
-} from 'n8n-workflow';
 import {
 	createEmptyRunExecutionData,
+	type ICredentialDataDecryptedObject,
 	ICredentialsHelper,
+	type ICredentialType,
+	type IDataObject,
+	type IExecuteData,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeListSearchResult,
+	type INodeParameters,
+	type INodeType,
+	type INodeTypes,
+	type IVersionedNodeType,
+	type IWorkflowExecuteAdditionalData,
 	NodeHelpers,
 	Workflow,
 } from 'n8n-workflow';

@@ -2,8 +2,13 @@
  * Every parameter the HeyGen node and the HeyGen Trigger read, read and checked here: a wrong value
  * (from an expression, or an old workflow) is a NodeOperationError that names the field.
  */
-import type { IDataObject, IExecuteFunctions, INode, IPollFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import {
+	type IDataObject,
+	type IExecuteFunctions,
+	type INode,
+	type IPollFunctions,
+	NodeOperationError,
+} from 'n8n-workflow';
 
 import {
 	type ApiVersion,

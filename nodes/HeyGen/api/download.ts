@@ -6,14 +6,18 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 
-import { isCancellation } from '../execution';
-import { mapWithConcurrency } from '../execution';
-import { asNodeError, heyGenApiError } from '../helpers';
-import { shownUrl } from '../helpers';
-import { NO_WHOLE_REQUEST_LIMIT, type TransferProgress, withIdleTimeout } from '../transport';
-import { headerValue } from '../transport';
-import { sendWithRetries } from '../transport';
-import { type Readable, reportingProgress, streamLike } from '../transport';
+import { isCancellation, mapWithConcurrency } from '../execution';
+import { asNodeError, heyGenApiError, shownUrl } from '../helpers';
+import {
+	headerValue,
+	NO_WHOLE_REQUEST_LIMIT,
+	type Readable,
+	reportingProgress,
+	sendWithRetries,
+	streamLike,
+	type TransferProgress,
+	withIdleTimeout,
+} from '../transport';
 
 const EXTENSION_BY_MIME: Record<string, string> = {
 	'image/png': 'png',

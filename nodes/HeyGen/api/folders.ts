@@ -1,18 +1,23 @@
 import { type IDataObject, NodeApiError } from 'n8n-workflow';
 
-import { mapWithConcurrency } from '../execution';
-import type { HeyGenContext } from '../execution';
+import { type HeyGenContext, mapWithConcurrency } from '../execution';
 import {
+	afterListing,
 	asNodeError,
+	type FolderTree,
 	heyGenApiError,
 	heyGenContractError,
 	isHeyGenNotFound,
 	isNotFound,
+	MAX_PAGE_SIZE,
+	newFolderTree,
+	nextListing,
 	notFoundError,
+	type Page,
+	type PageWalk,
+	requestLabel,
+	walkPages,
 } from '../helpers';
-import { afterListing, type FolderTree, newFolderTree, nextListing } from '../helpers';
-import { MAX_PAGE_SIZE, type Page, type PageWalk, walkPages } from '../helpers';
-import { requestLabel } from '../helpers';
 import { heyGenApiRequest } from '../transport';
 import { endlessPagesError, isRetired, v3AssetPage } from './assets';
 import { ownerUsername } from './users';

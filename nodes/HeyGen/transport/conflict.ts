@@ -1,5 +1,4 @@
-import { type RequestContext, wait } from '../execution';
-import type { HeyGenContext } from '../execution';
+import { type HeyGenContext, type RequestContext, wait } from '../execution';
 import { heyGenErrorCode, heyGenErrorMessage } from '../helpers';
 import { parseJson } from './response';
 import type { SentRequest } from './retry';

@@ -1,9 +1,13 @@
 import type { IDataObject, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { stoppingOn } from '../execution';
-import { CREDENTIAL_TYPE, credentialFor, type HeyGenContext } from '../execution';
-import { heyGenApiError, withoutSecret } from '../helpers';
-import { type HttpMethod, requestLabel, withoutUserInfo } from '../helpers';
+import { CREDENTIAL_TYPE, credentialFor, type HeyGenContext, stoppingOn } from '../execution';
+import {
+	heyGenApiError,
+	type HttpMethod,
+	requestLabel,
+	withoutSecret,
+	withoutUserInfo,
+} from '../helpers';
 import { type ConflictKind, waitOutConflicts } from './conflict';
 import { NO_WHOLE_REQUEST_LIMIT, type TransferProgress, withIdleTimeout } from './idle';
 import { headerValue, parseAnswer } from './response';

@@ -1,7 +1,12 @@
 import type { IDataObject, IN8nHttpFullResponse, INode } from 'n8n-workflow';
 
-import { heyGenContractError, heyGenErrorMessage, heyGenStatusError } from '../helpers';
-import { type HttpMethod, requestLabel } from '../helpers';
+import {
+	heyGenContractError,
+	heyGenErrorMessage,
+	heyGenStatusError,
+	type HttpMethod,
+	requestLabel,
+} from '../helpers';
 
 /** A body as JSON, or the text it is when it is not JSON. */
 export function parseJson(

@@ -1,9 +1,15 @@
 import type { IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { type RequestContext, stoppedError, stopSignal, wait } from '../execution';
-import type { HeyGenContext } from '../execution';
-import { type LimiterTicket, RequestLimiter } from '../execution';
-import { runShared } from '../execution';
+import {
+	type HeyGenContext,
+	type LimiterTicket,
+	type RequestContext,
+	RequestLimiter,
+	runShared,
+	stoppedError,
+	stopSignal,
+	wait,
+} from '../execution';
 import { withoutUserInfo } from '../helpers';
 import { headerValue } from './response';
 

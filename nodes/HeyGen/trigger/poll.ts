@@ -3,8 +3,12 @@
  * (cursor.ts) needs, emit what is new, save the new position in the node's static data.
  */
 
-import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import {
+	type IDataObject,
+	type INodeExecutionData,
+	type IPollFunctions,
+	NodeApiError,
+} from 'n8n-workflow';
 
 import { pollParameters, readListingOptions, readLookBackMinutes } from '../actions/parameters';
 import {

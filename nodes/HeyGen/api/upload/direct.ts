@@ -1,12 +1,15 @@
 import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { heyGenApiError, heyGenContractError } from '../../helpers';
-import { requestLabel, shownUrl } from '../../helpers';
-import { NO_WHOLE_REQUEST_LIMIT, type TransferProgress, withIdleTimeout } from '../../transport';
-import { heyGenApiRequest } from '../../transport';
-import { snippet } from '../../transport';
-import { sendWithRetries } from '../../transport';
-import { releaseBody } from '../../transport';
+import { heyGenApiError, heyGenContractError, requestLabel, shownUrl } from '../../helpers';
+import {
+	heyGenApiRequest,
+	NO_WHOLE_REQUEST_LIMIT,
+	releaseBody,
+	sendWithRetries,
+	snippet,
+	type TransferProgress,
+	withIdleTimeout,
+} from '../../transport';
 import { fileBody, type FileReads, sendingFile, uploadedAsset } from './file';
 import { type KeyedRequest, uploadKey } from './keys';
 import {

@@ -1,8 +1,13 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { heyGenContractError } from '../../helpers';
-import { inMemoryGraceMs, type TransferProgress } from '../../transport';
-import { type Readable, reportingProgress, streamLike } from '../../transport';
+import {
+	inMemoryGraceMs,
+	type Readable,
+	reportingProgress,
+	streamLike,
+	type TransferProgress,
+} from '../../transport';
 import type { UploadedAsset, UploadFile } from './types';
 
 function sizeError(file: UploadFile, sent: number) {

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { requestLabel } from '../../helpers';
-import type { TransferProgress } from '../../transport';
-import { heyGenApiRequest } from '../../transport';
+import { heyGenApiRequest, type TransferProgress } from '../../transport';
 import { fileBody, type FileReads, sendingFile, uploadedAsset } from './file';
 import { uploadKey } from './keys';
 import { UPLOAD_ENDPOINT, type UploadedAsset, type UploadFile } from './types';
