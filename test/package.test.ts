@@ -194,6 +194,7 @@ describe('node description (saved workflows depend on these names)', () => {
 		expect(byName('limit').map((property) => property.default)).toEqual([
 			DEFAULT_LIMIT,
 			DEFAULT_LIMIT,
+			DEFAULT_LIMIT,
 		]);
 		// Every operation's Options, Upload's own among them, offer Requests at Once with that default.
 		const optionSets = byName('options');

@@ -10,6 +10,7 @@ import * as asset from './actions/asset/Asset.resource';
 import { runOptionsProperty } from './actions/common.descriptions';
 import { LATEST_NODE_VERSION } from './actions/constants';
 import * as folder from './actions/folder/Folder.resource';
+import * as video from './actions/video/Video.resource';
 import { router } from './actions/router';
 import { methods } from './methods';
 
@@ -24,7 +25,7 @@ export class HeyGen implements INodeType {
 		subtitle:
 			'={{ ({ getAll: "Get many", get: "Get", upload: "Upload", delete: "Delete" })[$parameter["operation"]] + " " + $parameter["resource"] + ($parameter["operation"] === "getAll" ? "s" : "") }}',
 		description:
-			'Get, download, upload and delete the image, audio and video assets of a HeyGen account, and list its folders',
+			'Get, download, upload and delete the assets of a HeyGen account, list, download and delete the videos it rendered, and name its folders',
 		defaults: { name: 'HeyGen' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -39,11 +40,13 @@ export class HeyGen implements INodeType {
 				options: [
 					{ name: 'Asset', value: 'asset' },
 					{ name: 'Folder', value: 'folder' },
+					{ name: 'Video', value: 'video' },
 				],
 				default: 'asset',
 			},
 			...asset.description,
 			...folder.description,
+			...video.description,
 			runOptionsProperty,
 		],
 	};

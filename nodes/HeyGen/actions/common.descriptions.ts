@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { VIDEO_STATUSES } from '../api';
 import { REQUESTS_AT_ONCE } from '../execution';
 import { DEFAULT_API_VERSION, DEFAULT_BINARY_PROPERTY } from './constants';
 
@@ -229,3 +230,122 @@ export const runOptionsProperty: INodeProperties = {
 	displayOptions: { hide: { operation: ['upload'] } },
 	options: [requestsAtOnceOption],
 };
+
+/** A HeyGen video id: no spaces, slashes, "?" or "#" (as for assets). */
+const VIDEO_ID_REGEX = '[^\\s/?#]+';
+
+/** The video an operation acts on: picked from the account's videos, by ID, or by its HeyGen page URL. */
+export const videoIdProperty: INodeProperties = {
+	displayName: 'Video',
+	name: 'videoId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The HeyGen video',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a video...',
+			typeOptions: { searchListMethod: 'searchVideos', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 7f3c9b2a1e4d4c8b9a6f5e4d3c2b1a0f',
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: `^${VIDEO_ID_REGEX}$`,
+						errorMessage: 'A video ID has no spaces, slashes, "?" or "#"',
+					},
+				},
+			],
+		},
+		{
+			displayName: 'By URL',
+			name: 'url',
+			type: 'string',
+			placeholder: 'e.g. https://app.heygen.com/videos/7f3c9b2a1e4d4c8b9a6f5e4d3c2b1a0f',
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: `^https?://[^/]+/(?:share/)?videos?/${VIDEO_ID_REGEX}`,
+						errorMessage: 'Not a HeyGen video page URL (its video_page_url: …/videos/<id>)',
+					},
+				},
+			],
+			extractValue: {
+				type: 'regex',
+				regex: `^https?://[^/]+/(?:share/)?videos?/(${VIDEO_ID_REGEX})`,
+			},
+		},
+	],
+};
+
+/** Get Many's filters: HeyGen's folder and title filters, and a status the node applies. */
+export const videoFiltersProperty: INodeProperties = filtersCollection([
+	folderLocator('Folder', 'folderId', 'Only videos in this HeyGen folder'),
+	{
+		displayName: 'Status',
+		name: 'status',
+		type: 'options',
+		default: 'completed',
+		description: 'Only videos in this status (HeyGen has no such filter: the node applies it)',
+		options: VIDEO_STATUSES.map((status) => ({
+			name: status.charAt(0).toUpperCase() + status.slice(1),
+			value: status,
+		})),
+	},
+	{
+		displayName: 'Title Contains',
+		name: 'title',
+		type: 'string',
+		default: '',
+		description: 'Only videos whose title contains this text (HeyGen’s title filter)',
+	},
+]);
+
+/** Download, which file, and the binary field (how many at once: Options → Requests at Once). */
+export function videoDownloadProperties(many: boolean): INodeProperties[] {
+	return [
+		{
+			displayName: 'Download',
+			name: 'download',
+			type: 'boolean',
+			default: false,
+			description: many
+				? "Whether to download a file of each video into the item's binary data. A video without that file (not finished, no captions) comes out without it and says why in download_skipped."
+				: "Whether to download a file of the video into the item's binary data",
+		},
+		{
+			displayName: 'File',
+			name: 'file',
+			type: 'options',
+			default: 'video',
+			displayOptions: { show: { download: [true] } },
+			options: [
+				{ name: 'Captioned Video', value: 'captionedVideo' },
+				{ name: 'GIF', value: 'gif' },
+				{ name: 'Subtitles (SRT)', value: 'subtitles' },
+				{ name: 'Thumbnail', value: 'thumbnail' },
+				{ name: 'Video', value: 'video' },
+			],
+			description:
+				"Which of the video's files. HeyGen's links expire; an expired one is asked for afresh.",
+		},
+		{
+			displayName: 'Put Output File in Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: DEFAULT_BINARY_PROPERTY,
+			required: true,
+			hint: 'The name of the output binary field to put the file in',
+			displayOptions: { show: { download: [true] } },
+		},
+	];
+}

@@ -2,6 +2,7 @@
 export type HeyGenNodeType = {
 	asset: 'delete' | 'get' | 'getAll' | 'upload';
 	folder: 'get' | 'getAll';
+	video: 'delete' | 'get' | 'getAll';
 };
 
 export type HeyGenResource = keyof HeyGenNodeType;

@@ -16,6 +16,12 @@ import {
 	FILE_TYPES,
 	type FileType,
 	type ListingOptions,
+	VIDEO_FILES,
+	VIDEO_STATUSES,
+	type VideoDownload,
+	type VideoFile,
+	type VideoFilters,
+	type VideoStatus,
 } from '../api';
 import { REQUESTS_AT_ONCE } from '../execution';
 import { DEFAULT_LOOK_BACK_MINUTES } from '../trigger/cursor';
@@ -178,6 +184,46 @@ function readRequiredId(parameters: Parameters, name: string, what: string): str
 /** The asset an operation acts on (required). */
 export function readAssetId(parameters: Parameters): string {
 	return readRequiredId(parameters, 'assetId', 'Asset');
+}
+
+/** The video an operation acts on (required): by ID, or the ID in its HeyGen page URL. */
+export function readVideoId(parameters: Parameters): string {
+	return readRequiredId(parameters, 'videoId', 'Video');
+}
+
+/** Get Many's video filters. */
+export function readVideoFilters(parameters: Parameters): VideoFilters {
+	const filters = (parameters.get('filters', {}) ?? {}) as IDataObject;
+	const result: VideoFilters = {};
+	if (filters.folderId !== undefined) {
+		const folderId = readFolderId(parameters, 'filters.folderId');
+		if (folderId) result.folderId = folderId;
+	}
+	const title = String(filters.title ?? '').trim();
+	if (title) result.title = title;
+	const status = filters.status;
+	if (status !== undefined && status !== null && status !== '') {
+		if (!(VIDEO_STATUSES as readonly unknown[]).includes(status))
+			fail(parameters, `Status must be ${VIDEO_STATUSES.join(', ')}, not "${String(status)}"`);
+		result.status = status as VideoStatus;
+	}
+	return result;
+}
+
+/** Download, File and the binary field of the video operations (undefined: no download). */
+export function readVideoDownload(
+	parameters: Parameters,
+	many: boolean,
+): VideoDownload | undefined {
+	const download = readDownload(parameters, many);
+	if (!download) return undefined;
+	const file = parameters.get('file', 'video');
+	if (typeof file !== 'string' || !Object.hasOwn(VIDEO_FILES, file))
+		fail(
+			parameters,
+			`File must be one of ${Object.keys(VIDEO_FILES).join(', ')}, not "${String(file)}"`,
+		);
+	return { ...download, file: file as VideoFile };
 }
 
 /** A folder given by a resource locator at `name`, when set. */

@@ -4,6 +4,7 @@ import { asNodeError } from '../helpers';
 import { beginRun, cancelledError, isCancellation, type RunShared } from '../execution';
 import * as asset from './asset/Asset.resource';
 import * as folder from './folder/Folder.resource';
+import * as video from './video/Video.resource';
 import type { HeyGenNodeType, HeyGenResource } from './node.type';
 import { itemParameters, readRequestsAtOnce } from './parameters';
 
@@ -12,6 +13,7 @@ type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeEx
 const OPERATIONS: { [R in HeyGenResource]: Record<HeyGenNodeType[R], { execute: Operation }> } = {
 	asset: { delete: asset.delete, get: asset.get, getAll: asset.getAll, upload: asset.upload },
 	folder: { get: folder.get, getAll: folder.getAll },
+	video: { delete: video.delete, get: video.get, getAll: video.getAll },
 };
 
 function operationFor(context: IExecuteFunctions, itemIndex: number): Operation {

@@ -77,18 +77,6 @@ export function fileNameFor(asset: IDataObject, mimeType: string | undefined, ur
 /** Why an asset came out without its file, in the item (instead of failing the run). */
 export const NO_URL_REASON = 'HeyGen lists this asset without a download URL';
 
-function downloadError(
-	context: IExecuteFunctions,
-	asset: IDataObject,
-	suffix: string,
-	description: string,
-	itemIndex: number,
-	status?: number,
-) {
-	const message = `Could not download asset ${String(asset.id)}${suffix}`;
-	return heyGenApiError(context.getNode(), message, description, { status, itemIndex });
-}
-
 /**
  * One attempt at an asset's file: the GET, and on a 2xx its body streamed into n8n's binary data
  * (a connection that drops mid-file fails here, and the whole download is tried again). Each chunk
@@ -133,11 +121,90 @@ async function fetchFile(
 	return response;
 }
 
+/** What is downloaded: its ID and name (for the file's name and the messages), and where it is. */
+export interface FileSource {
+	id: string;
+	name?: IDataObject[string];
+	url: string;
+	/** "asset", "video": how the messages name it. */
+	what: string;
+}
+
+/** A download's end: the file, or the status the file host answered last. */
+export interface Fetched {
+	binary?: IBinaryData;
+	status: number;
+	earlier: string[];
+}
+
 /**
- * Downloads an asset's file (streamed into n8n's binary data) into the item's binary property,
- * retried as API requests are (429, 5xx, dropped connections and timeouts, a connection that drops
- * mid-file too). The file hosts are not the API: no credential goes with it, so no API key either.
- * An asset without a URL comes out without a file and says why in `download_skipped`.
+ * One file streamed into n8n's binary data, retried as API requests are (429, 5xx, dropped
+ * connections and timeouts, a connection that drops mid-file too). The file hosts are not the API:
+ * no credential goes with it, so no API key either. A status that is not retried (a 403 of an
+ * expired link, say) comes back as the answer, for the caller to judge.
+ */
+export async function fetchFileOf(
+	this: IExecuteFunctions,
+	source: FileSource,
+	itemIndex: number,
+	signal?: AbortSignal,
+): Promise<Fetched> {
+	let binary: IBinaryData | undefined;
+	const named: IDataObject = { id: source.id, name: source.name };
+	const send = async (stop: AbortSignal) =>
+		await withIdleTimeout(
+			stop,
+			async (progress) =>
+				await fetchFile(this, named, source.url, progress, (got) => (binary = got)),
+		);
+	const { response, earlier } = await sendWithRetries(
+		this,
+		{
+			label: `for the file of ${source.what} ${source.id}`,
+			target: `GET ${shownUrl(source.url)}`,
+			itemIndex,
+			signal,
+		},
+		send,
+		(description) => fileError(this, source, '', description, itemIndex),
+	);
+	return { binary, status: response.statusCode, earlier };
+}
+
+/** The error of a download that got no file: what the file host answered, and before. */
+export function fileError(
+	context: IExecuteFunctions,
+	source: Pick<FileSource, 'id' | 'what'>,
+	suffix: string,
+	description: string,
+	itemIndex: number,
+	status?: number,
+) {
+	const message = `Could not download ${source.what} ${source.id}${suffix}`;
+	return heyGenApiError(context.getNode(), message, description, { status, itemIndex });
+}
+
+/** The error for an answer without the file. */
+export function noFileError(
+	context: IExecuteFunctions,
+	source: FileSource,
+	fetched: Fetched,
+	itemIndex: number,
+) {
+	const { status, earlier } = fetched;
+	return fileError(
+		context,
+		source,
+		` (HTTP ${status})`,
+		`GET ${shownUrl(source.url)} answered ${status}.${earlier.length ? ` Earlier attempts got: ${earlier.join(', ')}.` : ''}`,
+		itemIndex,
+		status,
+	);
+}
+
+/**
+ * Downloads an asset's file (streamed into n8n's binary data) into the item's binary property (see
+ * fetchFileOf). An asset without a URL comes out without a file and says why in `download_skipped`.
  */
 export async function downloadAsset(
 	this: IExecuteFunctions,
@@ -150,36 +217,14 @@ export async function downloadAsset(
 	if (typeof url !== 'string' || url === '') {
 		return { json: { ...asset, download_skipped: NO_URL_REASON }, pairedItem: { item: itemIndex } };
 	}
-	let binary: IBinaryData | undefined;
-	const send = async (stop: AbortSignal) =>
-		await withIdleTimeout(
-			stop,
-			async (progress) => await fetchFile(this, asset, url, progress, (got) => (binary = got)),
-		);
-	const where = shownUrl(url);
-	const { response, earlier } = await sendWithRetries(
-		this,
-		{
-			label: `for the file of asset ${String(asset.id)}`,
-			target: `GET ${where}`,
-			itemIndex,
-			signal,
-		},
-		send,
-		(description) => downloadError(this, asset, '', description, itemIndex),
-	);
-	const status = response.statusCode;
-	if (!binary) {
-		throw downloadError(
-			this,
-			asset,
-			` (HTTP ${status})`,
-			`GET ${where} answered ${status}.${earlier.length ? ` Earlier attempts got: ${earlier.join(', ')}.` : ''}`,
-			itemIndex,
-			status,
-		);
-	}
-	return { json: asset, binary: { [binaryPropertyName]: binary }, pairedItem: { item: itemIndex } };
+	const source = { id: String(asset.id), name: asset.name, url, what: 'asset' };
+	const fetched = await fetchFileOf.call(this, source, itemIndex, signal);
+	if (!fetched.binary) throw noFileError(this, source, fetched, itemIndex);
+	return {
+		json: asset,
+		binary: { [binaryPropertyName]: fetched.binary },
+		pairedItem: { item: itemIndex },
+	};
 }
 
 /**

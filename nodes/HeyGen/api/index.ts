@@ -35,3 +35,16 @@ export {
 } from './upload/types';
 export { uploadAsset } from './upload/upload';
 export { ownerUsername } from './users';
+export {
+	deleteVideo,
+	getVideo,
+	VIDEO_FILES,
+	VIDEO_STATUSES,
+	type VideoDownload,
+	type VideoFile,
+	type VideoFilters,
+	type VideoStatus,
+	videoStatuses,
+	walkVideos,
+	withVideoFiles,
+} from './videos';

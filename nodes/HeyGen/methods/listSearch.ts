@@ -7,6 +7,7 @@ import {
 	noteFolderListGone,
 	ownerUsername,
 	v3AssetPage,
+	walkVideos,
 } from '../api';
 import { MAX_PAGE_SIZE } from '../helpers';
 
@@ -80,5 +81,33 @@ export async function searchAssets(
 				value: String(asset.id),
 			})),
 		paginationToken: page.next !== paginationToken ? page.next : undefined,
+	};
+}
+
+/**
+ * The account's videos for the video picker, newest first, a page at a time, searched by title with
+ * HeyGen's own title filter.
+ */
+export async function searchVideos(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const title = filter?.trim() || undefined;
+	const walked = await walkVideos.call(
+		this,
+		{ title },
+		{
+			limit: MAX_PAGE_SIZE,
+			from: paginationToken || undefined,
+		},
+	);
+	return {
+		results: walked.items.map((video) => ({
+			name: `${typeof video.title === 'string' && video.title !== '' ? video.title : String(video.id)} (${String(video.status)})`,
+			value: String(video.id),
+			url: typeof video.video_page_url === 'string' ? video.video_page_url : undefined,
+		})),
+		paginationToken: walked.next,
 	};
 }
