@@ -34,6 +34,7 @@ import {
 	readDownToOf,
 	reachedBack,
 } from './cursor';
+import { UnsavedPositions } from './unsaved';
 
 /** n8n's time for a poll where the n8n version does not say (its own default). */
 const DEFAULT_POLL_BUDGET_MS = 5 * 60 * 1000;
@@ -41,25 +42,7 @@ const DEFAULT_POLL_BUDGET_MS = 5 * 60 * 1000;
 const asCursorAsset = (asset: IDataObject) => ({ id: String(asset.id), ts: assetTs(asset), asset });
 type PolledAsset = ReturnType<typeof asCursorAsset>;
 
-/**
- * Fresh positions this process took and may not have been saved: n8n 2.x with durable poll cursors
- * does not keep what its activation-time poll changed (only scheduled polls commit), so the first
- * scheduled poll would otherwise take a new position and skip what was uploaded in between. The next
- * poll of the same node and query takes it (and uses it only when it finds no saved position); kept
- * a day at most.
- */
-const unsavedPositions = new Map<string, { state: CursorState; at: number }>();
-const UNSAVED_POSITION_TTL_MS = 24 * 60 * 60 * 1000;
-
-function takeUnsavedPosition(key: string): CursorState | undefined {
-	const now = Date.now();
-	for (const [candidate, { at }] of unsavedPositions) {
-		if (now - at > UNSAVED_POSITION_TTL_MS) unsavedPositions.delete(candidate);
-	}
-	const entry = unsavedPositions.get(key);
-	unsavedPositions.delete(key);
-	return entry?.state;
-}
+const unsavedPositions = new UnsavedPositions<CursorState>();
 
 /** What the saved position belongs to: the account behind the credential, and the query as HeyGen runs it. */
 async function queryOf(context: IPollFunctions, options: ListingOptions): Promise<string> {
@@ -181,7 +164,7 @@ export async function pollNewAssets(this: IPollFunctions): Promise<INodeExecutio
 	let start = beginPoll(staticData.cursor, query, windowSeconds);
 	// Only where n8n kept nothing at all: a saved position of another query (the user switched the
 	// account or a filter and back) must not bring back a position from before.
-	const unsaved = takeUnsavedPosition(positionKey);
+	const unsaved = unsavedPositions.take(positionKey);
 	if (start.kind === 'baseline' && staticData.cursor === undefined && unsaved)
 		start = beginPoll(unsaved, query, windowSeconds);
 	const budget =
@@ -199,7 +182,7 @@ export async function pollNewAssets(this: IPollFunctions): Promise<INodeExecutio
 	});
 	for (const key of Object.keys(staticData)) delete staticData[key];
 	staticData.cursor = state as unknown as IDataObject;
-	if (start.kind === 'baseline') unsavedPositions.set(positionKey, { state, at: Date.now() });
+	if (start.kind === 'baseline') unsavedPositions.keep(positionKey, state);
 	if (emit.length === 0) return null;
 	return [emit.map(({ asset }) => ({ json: asset }))];
 }

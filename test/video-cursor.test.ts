@@ -1,0 +1,151 @@
+/**
+ * The video events' position (trigger/videoCursor.ts): each render that finishes after activation
+ * comes out once, renders running at activation included, renders finished before never; the state
+ * stays bounded.
+ */
+import {
+	ACTIVATION_LOOK_BACK_SECONDS,
+	afterFront,
+	afterStatuses,
+	FRONT_WINDOW_SECONDS,
+	frontMark,
+	MAX_WATCHED,
+	reachedMark,
+	savedState,
+} from '../nodes/HeyGen/trigger/videoCursor';
+
+const NOW = 1_800_000_000;
+const QUERY = '["account","videoCompleted"]';
+const video = (id: string, createdAt: number, status: string) => ({ id, createdAt, status });
+const ids = (videos: Array<{ id: string }>) => videos.map((v) => v.id);
+
+it('activation emits nothing, watches the renders still running, and reads a week back', () => {
+	expect(frontMark(undefined, NOW)).toBe(NOW - ACTIVATION_LOOK_BACK_SECONDS);
+	const read = [
+		video('running', NOW - 60, 'processing'),
+		video('queued', NOW - 120, 'pending'),
+		video('done', NOW - 180, 'completed'),
+		video('broken', NOW - 240, 'failed'),
+	];
+	const { state, finished, toAsk } = afterFront(undefined, read, { query: QUERY, nowTs: NOW });
+	expect(finished).toEqual([]);
+	expect(toAsk).toEqual([]);
+	expect(Object.keys(state.watching).sort()).toEqual(['queued', 'running']);
+	expect(state.newestTs).toBe(NOW - 60);
+});
+
+it('a new render finished by the next poll is emitted once; one still running is watched, then emitted from its status', () => {
+	const start = afterFront(undefined, [video('old', NOW - 100, 'completed')], {
+		query: QUERY,
+		nowTs: NOW,
+	}).state;
+	const first = afterFront(
+		start,
+		[
+			video('quick', NOW + 50, 'completed'),
+			video('slow', NOW + 40, 'processing'),
+			video('old', NOW - 100, 'completed'),
+		],
+		{ query: QUERY, nowTs: NOW + 60 },
+	);
+	expect(ids(first.finished)).toEqual(['quick']);
+	expect(Object.keys(first.state.watching)).toEqual(['slow']);
+	// The next poll's front still shows 'slow', now completed: it comes out, once.
+	const second = afterFront(
+		first.state,
+		[video('quick', NOW + 50, 'completed'), video('slow', NOW + 40, 'completed')],
+		{ query: QUERY, nowTs: NOW + 120 },
+	);
+	expect(ids(second.finished)).toEqual(['slow']);
+	expect(second.state.watching).toEqual({});
+	const third = afterFront(
+		second.state,
+		[video('quick', NOW + 50, 'completed'), video('slow', NOW + 40, 'completed')],
+		{
+			query: QUERY,
+			nowTs: NOW + 180,
+		},
+	);
+	expect(third.finished).toEqual([]);
+});
+
+it('a watched render the front no longer shows is asked for; finished or unknown, it leaves the watch list', () => {
+	const start = afterFront(
+		undefined,
+		[video('a', NOW - 10, 'processing'), video('b', NOW - 20, 'pending')],
+		{
+			query: QUERY,
+			nowTs: NOW,
+		},
+	).state;
+	const front = afterFront(start, [], { query: QUERY, nowTs: NOW + 60 });
+	expect(front.toAsk.sort()).toEqual(['a', 'b']);
+	const statuses = new Map([
+		['a', 'completed'],
+		['b', 'not_found'],
+	]);
+	const { state, finished } = afterStatuses(front.state, statuses);
+	expect(finished).toEqual(['a']);
+	expect(state.watching).toEqual({});
+	// Asked again with the same answers, nothing comes out twice.
+	expect(afterStatuses(state, statuses).finished).toEqual([]);
+});
+
+it('a render that started in the same second as the newest seen, or a page shifted by a new render, is not new twice', () => {
+	const start = afterFront(undefined, [video('a', NOW, 'completed')], {
+		query: QUERY,
+		nowTs: NOW,
+	}).state;
+	const next = afterFront(start, [video('b', NOW, 'completed'), video('a', NOW, 'completed')], {
+		query: QUERY,
+		nowTs: NOW + 1,
+	});
+	expect(ids(next.finished)).toEqual(['b']);
+	const again = afterFront(
+		next.state,
+		[video('b', NOW, 'completed'), video('a', NOW, 'completed')],
+		{
+			query: QUERY,
+			nowTs: NOW + 2,
+		},
+	);
+	expect(again.finished).toEqual([]);
+});
+
+it('reading stops at a page that reaches below the newest seen less the window', () => {
+	const state = afterFront(undefined, [video('a', NOW, 'completed')], {
+		query: QUERY,
+		nowTs: NOW,
+	}).state;
+	const mark = frontMark(state, NOW);
+	expect(mark).toBe(NOW - FRONT_WINDOW_SECONDS);
+	expect(reachedMark([video('x', NOW - 5, 'completed')], mark)).toBe(false);
+	expect(reachedMark([video('x', mark - 1, 'completed')], mark)).toBe(true);
+});
+
+it('the state stays bounded: the front only within its window, the watch list at most MAX_WATCHED', () => {
+	const many = Array.from({ length: MAX_WATCHED + 50 }, (_, i) =>
+		video(`r${i}`, NOW - i, 'processing'),
+	);
+	const { state } = afterFront(undefined, many, { query: QUERY, nowTs: NOW });
+	expect(Object.keys(state.watching)).toHaveLength(MAX_WATCHED);
+	expect(state.watching.r0).toBe(NOW);
+	expect(
+		Object.values(state.front).every((ts) => ts >= state.newestTs - FRONT_WINDOW_SECONDS),
+	).toBe(true);
+});
+
+it('a state of another account or event is not taken: the trigger starts afresh', () => {
+	const state = afterFront(undefined, [], { query: QUERY, nowTs: NOW }).state;
+	expect(savedState(state, QUERY)).toBe(state);
+	expect(savedState(state, '["other","videoCompleted"]')).toBeUndefined();
+	expect(savedState({ v: 3 }, QUERY)).toBeUndefined();
+});
+
+it('a video dated in the future does not move the newest past the poll’s clock', () => {
+	const { state } = afterFront(undefined, [video('f', NOW + 3600, 'completed')], {
+		query: QUERY,
+		nowTs: NOW,
+	});
+	expect(state.newestTs).toBe(NOW);
+});
