@@ -48,10 +48,13 @@ const UPLOAD_BEHAVIOUR = {
 	linkBytesPerSecond: 0,
 };
 
-/** The upload behaviours a start option sets. @param {Record<string, unknown>} options */
-function pickUploadBehaviour(options) {
+/**
+ * The behaviours of one group (its defaults) that a start option sets.
+ * @param {object} defaults @param {Record<string, unknown>} options
+ */
+function pickBehaviour(defaults, options) {
 	return Object.fromEntries(
-		Object.keys(UPLOAD_BEHAVIOUR)
+		Object.keys(defaults)
 			.filter((name) => options[name] !== undefined)
 			.map((name) => [name, options[name]]),
 	);
@@ -205,6 +208,14 @@ const MIME_TYPES = {
 const EXTENSIONS = { image: ['png', 'jpg', 'webp'], audio: ['mp3', 'wav'], video: ['mp4', 'mov'] };
 
 /**
+ * The largest gap between two items of a seeded library: an hour, or twice the average gap of the
+ * span asked for. @param {number | undefined} spanDays @param {number} count
+ */
+function maxGapSeconds(spanDays, count) {
+	return spanDays ? Math.max(2, Math.floor((2 * spanDays * 86_400) / Math.max(1, count))) : 3600;
+}
+
+/**
  * A plausible account: folders, and assets of each type, newest first (as HeyGen lists them).
  * `spanDays` spreads the uploads over that many days back from `newestTs` (default: up to an hour apart).
  * @param {{ seed?: number, assets?: number | Partial<Record<FileType, number>>, folders?: number, newestTs?: number, spanDays?: number }} [options]
@@ -248,10 +259,7 @@ function seedAccount(options = {}) {
 	/** @type {Asset[]} */
 	const assets = [];
 	let ts = newestTs;
-	// The largest gap between two uploads: an hour, or twice the average gap of the span asked for.
-	const maxGap = options.spanDays
-		? Math.max(2, Math.floor((2 * options.spanDays * 86_400) / Math.max(1, types.length)))
-		: 3600;
+	const maxGap = maxGapSeconds(options.spanDays, types.length);
 	types.forEach((type, index) => {
 		ts -= 1 + Math.floor(random() * maxGap);
 		const id = hexId(random);
@@ -314,6 +322,20 @@ function isAfter(asset, key) {
 	return (
 		asset.created_ts < key.created_ts || (asset.created_ts === key.created_ts && asset.id < key.id)
 	);
+}
+
+/**
+ * An error as a storage host (S3 and its likes) answers it: XML, not JSON, and the connection closed.
+ * @param {http.ServerResponse} res @param {number} status @param {string} code @param {string} message
+ */
+function sendStorageError(res, status, code, message) {
+	const text = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+	res.writeHead(status, {
+		'content-type': 'application/xml',
+		'content-length': Buffer.byteLength(text),
+		connection: 'close',
+	});
+	res.end(text);
 }
 
 class HttpError extends Error {
@@ -388,7 +410,7 @@ async function startStandIn(options = {}) {
 		rateLimitRetryAfter: options.rateLimitRetryAfter,
 		clockOffsetSeconds: options.clockOffsetSeconds ?? 0,
 		...UPLOAD_BEHAVIOUR,
-		...pickUploadBehaviour(options),
+		...pickBehaviour(UPLOAD_BEHAVIOUR, options),
 	});
 	/** @type {Behaviour} */
 	const behaviour = initialBehaviour();
@@ -816,15 +838,7 @@ async function startStandIn(options = {}) {
 			/** @type {number} */ status,
 			/** @type {string} */ code,
 			/** @type {string} */ message,
-		) => {
-			const text = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
-			res.writeHead(status, {
-				'content-type': 'application/xml',
-				'content-length': Buffer.byteLength(text),
-				connection: 'close',
-			});
-			res.end(text);
-		};
+		) => sendStorageError(res, status, code, message);
 		const ticket = directUploads.get(decodeURIComponent(path.slice('/uploads/'.length)));
 		if (req.method !== 'PUT') return storageError(405, 'MethodNotAllowed', 'Only PUT');
 		if (!ticket || query.signature !== ticket.signature)
@@ -1111,11 +1125,18 @@ async function startStandIn(options = {}) {
 		}
 		const size = asset.file?.size ?? options.fileSizeBytes ?? 64;
 		const ext = path.split('.').pop() ?? '';
-		res.writeHead(200, {
-			'content-type': MIME_TYPES[ext] ?? 'application/octet-stream',
-			'content-length': size,
-		});
 		const chunk = Buffer.alloc(Math.min(size, 64 * 1024), `${asset.id}\n`);
+		return streamBytes(res, MIME_TYPES[ext] ?? 'application/octet-stream', chunk, size, stall);
+	}
+
+	/**
+	 * A 200 whose body is `chunk` again and again up to `size` bytes, streamed as the link allows
+	 * (see linkBytesPerSecond) and, for a stall, stopping after `stall` bytes.
+	 * @param {http.ServerResponse} res @param {string} contentType @param {Buffer} chunk @param {number} size
+	 * @param {number | undefined} [stall]
+	 */
+	function streamBytes(res, contentType, chunk, size, stall = undefined) {
+		res.writeHead(200, { 'content-type': contentType, 'content-length': size });
 		if (behaviour.linkBytesPerSecond > 0 || stall !== undefined)
 			return void sendOverLink(res, chunk, size, stall);
 		let left = size;
