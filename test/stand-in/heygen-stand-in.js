@@ -11,6 +11,7 @@ const crypto = require('node:crypto');
 const http = require('node:http');
 
 const { boundaryOf, headerParameter, readMultipart } = require('./multipart');
+const { createVideoService, seedVideos, VIDEO_BEHAVIOUR } = require('./videos');
 
 const FILE_TYPES = /** @type {const} */ (['image', 'audio', 'video']);
 const DEFAULT_PAGE_SIZE = 20; // HeyGen does not document its default page size; an assumption.
@@ -48,10 +49,13 @@ const UPLOAD_BEHAVIOUR = {
 	linkBytesPerSecond: 0,
 };
 
-/** The upload behaviours a start option sets. @param {Record<string, unknown>} options */
-function pickUploadBehaviour(options) {
+/**
+ * The behaviours of one group (its defaults) that a start option sets.
+ * @param {object} defaults @param {Record<string, unknown>} options
+ */
+function pickBehaviour(defaults, options) {
 	return Object.fromEntries(
-		Object.keys(UPLOAD_BEHAVIOUR)
+		Object.keys(defaults)
 			.filter((name) => options[name] !== undefined)
 			.map((name) => [name, options[name]]),
 	);
@@ -110,8 +114,9 @@ function pickUploadBehaviour(options) {
  * @property {number} [delayMs] for kind 'slow'
  * @property {string} [message] the error message in the body
  */
+/** @typedef {AssetBehaviour & import('./videos').VideoBehaviour} Behaviour */
 /**
- * @typedef {object} Behaviour
+ * @typedef {object} AssetBehaviour
  * @property {number} latencyMs added to every API answer
  * @property {'null' | 'empty' | 'absent'} endToken how the last page says there is no more
  * @property {boolean} totalAsString `total` as a string, as HeyGen's schema says, instead of a number
@@ -205,10 +210,19 @@ const MIME_TYPES = {
 const EXTENSIONS = { image: ['png', 'jpg', 'webp'], audio: ['mp3', 'wav'], video: ['mp4', 'mov'] };
 
 /**
+ * The largest gap between two items of a seeded library: an hour, or twice the average gap of the
+ * span asked for. @param {number | undefined} spanDays @param {number} count
+ */
+function maxGapSeconds(spanDays, count) {
+	return spanDays ? Math.max(2, Math.floor((2 * spanDays * 86_400) / Math.max(1, count))) : 3600;
+}
+
+/**
  * A plausible account: folders, and assets of each type, newest first (as HeyGen lists them).
  * `spanDays` spreads the uploads over that many days back from `newestTs` (default: up to an hour apart).
- * @param {{ seed?: number, assets?: number | Partial<Record<FileType, number>>, folders?: number, newestTs?: number, spanDays?: number }} [options]
- * @returns {{ assets: Asset[], folders: Folder[] }}
+ * `videos` seeds that many videos too (api-notes, "Videos"; none by default), from a random of their own.
+ * @param {{ seed?: number, assets?: number | Partial<Record<FileType, number>>, folders?: number, newestTs?: number, spanDays?: number, videos?: number }} [options]
+ * @returns {{ assets: Asset[], folders: Folder[], videos: import('./videos').StoredVideo[] }}
  */
 function seedAccount(options = {}) {
 	const random = randomFrom(options.seed ?? 42);
@@ -248,10 +262,7 @@ function seedAccount(options = {}) {
 	/** @type {Asset[]} */
 	const assets = [];
 	let ts = newestTs;
-	// The largest gap between two uploads: an hour, or twice the average gap of the span asked for.
-	const maxGap = options.spanDays
-		? Math.max(2, Math.floor((2 * options.spanDays * 86_400) / Math.max(1, types.length)))
-		: 3600;
+	const maxGap = maxGapSeconds(options.spanDays, types.length);
 	types.forEach((type, index) => {
 		ts -= 1 + Math.floor(random() * maxGap);
 		const id = hexId(random);
@@ -272,7 +283,14 @@ function seedAccount(options = {}) {
 			url: random() < 0.03 ? null : `/files/${type}/${id}/original.${ext}`,
 		});
 	});
-	return { assets, folders };
+	const videoRandom = randomFrom((options.seed ?? 42) + 0x5eed);
+	const videos = seedVideos(videoRandom, () => hexId(videoRandom), {
+		count: options.videos ?? 0,
+		folderIds: folders.map((folder) => folder.id),
+		newestTs,
+		maxGap: maxGapSeconds(options.spanDays, options.videos ?? 0),
+	});
+	return { assets, folders, videos };
 }
 
 /** @param {unknown} value */
@@ -314,6 +332,20 @@ function isAfter(asset, key) {
 	return (
 		asset.created_ts < key.created_ts || (asset.created_ts === key.created_ts && asset.id < key.id)
 	);
+}
+
+/**
+ * An error as a storage host (S3 and its likes) answers it: XML, not JSON, and the connection closed.
+ * @param {http.ServerResponse} res @param {number} status @param {string} code @param {string} message
+ */
+function sendStorageError(res, status, code, message) {
+	const text = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+	res.writeHead(status, {
+		'content-type': 'application/xml',
+		'content-length': Buffer.byteLength(text),
+		connection: 'close',
+	});
+	res.end(text);
 }
 
 class HttpError extends Error {
@@ -364,7 +396,8 @@ function pageSize(query, name, fallback, version = 'v1') {
  * @param {{ port?: number, apiKey?: string, seed?: number, assets?: number | Partial<Record<FileType, number>>,
  *   folders?: number, username?: string, fileOrigin?: string, fileSizeBytes?: number, lifetimeMs?: number,
  *   multipartMaxBytes?: number, maxDirectUploadBytes?: number, uploadUrlTtlMs?: number,
- *   retireV1?: boolean, withoutV3Folders?: boolean, newestTs?: number, spanDays?: number } & Partial<Behaviour>} [options]
+ *   retireV1?: boolean, withoutV3Folders?: boolean, newestTs?: number, spanDays?: number,
+ *   videos?: number, videoFileBytes?: number } & Partial<Behaviour>} [options]
  */
 async function startStandIn(options = {}) {
 	const apiKey = options.apiKey ?? DEFAULT_API_KEY;
@@ -376,6 +409,7 @@ async function startStandIn(options = {}) {
 		folders: options.folders,
 		newestTs: options.newestTs,
 		spanDays: options.spanDays,
+		videos: options.videos,
 	});
 	/** The behaviour the server starts with, and goes back to at each reset. @returns {Behaviour} */
 	const initialBehaviour = () => ({
@@ -388,7 +422,9 @@ async function startStandIn(options = {}) {
 		rateLimitRetryAfter: options.rateLimitRetryAfter,
 		clockOffsetSeconds: options.clockOffsetSeconds ?? 0,
 		...UPLOAD_BEHAVIOUR,
-		...pickUploadBehaviour(options),
+		...pickBehaviour(UPLOAD_BEHAVIOUR, options),
+		...VIDEO_BEHAVIOUR,
+		...pickBehaviour(VIDEO_BEHAVIOUR, options),
 	});
 	/** @type {Behaviour} */
 	const behaviour = initialBehaviour();
@@ -438,6 +474,21 @@ async function startStandIn(options = {}) {
 	/** @type {Set<import('node:net').Socket>} */
 	const sockets = new Set();
 	let origin = '';
+
+	const videoService = createVideoService({
+		behaviour,
+		fileBytes: options.videoFileBytes,
+		clockNow,
+		fileOrigin,
+		pageSize,
+		encodeToken,
+		decodeToken,
+		v3Error,
+		HttpError,
+		streamBytes,
+		storageError: sendStorageError,
+	});
+	videoService.load(account.videos);
 
 	/** @param {Asset} asset */
 	const present = (asset) => {
@@ -816,15 +867,7 @@ async function startStandIn(options = {}) {
 			/** @type {number} */ status,
 			/** @type {string} */ code,
 			/** @type {string} */ message,
-		) => {
-			const text = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
-			res.writeHead(status, {
-				'content-type': 'application/xml',
-				'content-length': Buffer.byteLength(text),
-				connection: 'close',
-			});
-			res.end(text);
-		};
+		) => sendStorageError(res, status, code, message);
 		const ticket = directUploads.get(decodeURIComponent(path.slice('/uploads/'.length)));
 		if (req.method !== 'PUT') return storageError(405, 'MethodNotAllowed', 'Only PUT');
 		if (!ticket || query.signature !== ticket.signature)
@@ -1111,11 +1154,18 @@ async function startStandIn(options = {}) {
 		}
 		const size = asset.file?.size ?? options.fileSizeBytes ?? 64;
 		const ext = path.split('.').pop() ?? '';
-		res.writeHead(200, {
-			'content-type': MIME_TYPES[ext] ?? 'application/octet-stream',
-			'content-length': size,
-		});
 		const chunk = Buffer.alloc(Math.min(size, 64 * 1024), `${asset.id}\n`);
+		return streamBytes(res, MIME_TYPES[ext] ?? 'application/octet-stream', chunk, size, stall);
+	}
+
+	/**
+	 * A 200 whose body is `chunk` again and again up to `size` bytes, streamed as the link allows
+	 * (see linkBytesPerSecond) and, for a stall, stopping after `stall` bytes.
+	 * @param {http.ServerResponse} res @param {string} contentType @param {Buffer} chunk @param {number} size
+	 * @param {number | undefined} [stall]
+	 */
+	function streamBytes(res, contentType, chunk, size, stall = undefined) {
+		res.writeHead(200, { 'content-type': contentType, 'content-length': size });
 		if (behaviour.linkBytesPerSecond > 0 || stall !== undefined)
 			return void sendOverLink(res, chunk, size, stall);
 		let left = size;
@@ -1189,7 +1239,7 @@ async function startStandIn(options = {}) {
 		Object.assign(record, { path, query });
 
 		const v3 = path.startsWith('/v3/');
-		if (path.startsWith('/files/')) {
+		if (path.startsWith('/files/') || path.startsWith('/video-files/')) {
 			// Downloads in progress, from arrival to the end of the answer (latency included).
 			fileStats.inFlight += 1;
 			fileStats.maxInFlight = Math.max(fileStats.maxInFlight, fileStats.inFlight);
@@ -1301,7 +1351,8 @@ async function startStandIn(options = {}) {
 				case 'cutFile': {
 					// A file host that drops the connection half-way through the file.
 					const asset = account.assets.find((a) => a.url === path);
-					const size = asset?.file?.size ?? options.fileSizeBytes ?? 64;
+					const size =
+						videoService.fileSize(path) ?? asset?.file?.size ?? options.fileSizeBytes ?? 64;
 					res.writeHead(200, {
 						'content-type': 'application/octet-stream',
 						'content-length': size,
@@ -1316,6 +1367,8 @@ async function startStandIn(options = {}) {
 		}
 
 		if (path.startsWith('/files/')) return serveFile(res, path, stall);
+		if (path.startsWith('/video-files/'))
+			return await videoService.serveFile(req, res, path, query, stall);
 		if (path.startsWith('/uploads/')) return await receiveDirectUpload(req, res, path, query);
 		if (path === '/__sink' && req.method === 'POST') {
 			// Not HeyGen: a place for a test workflow to deliver its items, so a test can read them.
@@ -1344,7 +1397,8 @@ async function startStandIn(options = {}) {
 		}
 		if (v1Retired && path.startsWith('/v1/')) return sendJson(res, 410, retiredAnswer(path));
 		try {
-			const write = await assetWrite(req, path);
+			const write =
+				(await assetWrite(req, path)) ?? videoService.answer(req.method ?? 'GET', path, query);
 			if (write) {
 				record.status = write.status;
 				if (record.dropped) return req.socket.destroy();
@@ -1426,6 +1480,7 @@ async function startStandIn(options = {}) {
 			record.status = res.statusCode;
 			for (const hook of afterHooks) hook(record);
 			busyAfter(record);
+			videoService.afterAnswer(record);
 		});
 		res.on('close', () => {
 			// The client went away before the answer was complete (a timeout or a cancelled run).
@@ -1474,6 +1529,11 @@ async function startStandIn(options = {}) {
 		get folders() {
 			return account.folders.slice();
 		},
+		/** The videos as the API presents them now (fresh file URLs), newest first. */
+		get videos() {
+			return videoService.videos;
+		},
+		...videoService.api,
 		requests,
 		behaviour,
 		fileStats,
@@ -1594,6 +1654,7 @@ async function startStandIn(options = {}) {
 		/** @param {Parameters<typeof seedAccount>[0]} seedOptions */
 		reseed(seedOptions) {
 			account = seedAccount(seedOptions);
+			videoService.load(account.videos);
 		},
 		/** Forgets faults, recorded requests and behaviour changes. */
 		reset() {
@@ -1615,6 +1676,7 @@ async function startStandIn(options = {}) {
 			inProgress.clear();
 			busyChanges.added.length = 0;
 			busyChanges.removed.length = 0;
+			videoService.reset();
 		},
 		close,
 	};
@@ -1638,7 +1700,7 @@ if (require.main === module) {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.help) {
 		console.log(
-			'Usage: node test/stand-in/heygen-stand-in.js [--port N] [--api-key KEY] [--assets N] [--folders N] [--seed N] [--latency MS] [--file-size BYTES] [--end-token null|empty|absent] [--total-as-string] [--busy-every N] [--max-in-flight K] [--lifetime-seconds N] [--retire-v1] [--without-v3-folders]',
+			'Usage: node test/stand-in/heygen-stand-in.js [--port N] [--api-key KEY] [--assets N] [--videos N] [--folders N] [--seed N] [--latency MS] [--file-size BYTES] [--end-token null|empty|absent] [--total-as-string] [--busy-every N] [--max-in-flight K] [--lifetime-seconds N] [--retire-v1] [--without-v3-folders]',
 		);
 		process.exit(0);
 	}
@@ -1646,6 +1708,7 @@ if (require.main === module) {
 		port: args.port ? Number(args.port) : 0,
 		apiKey: args['api-key'] ?? process.env.HEYGEN_STAND_IN_API_KEY,
 		assets: args.assets ? Number(args.assets) : 900,
+		videos: args.videos ? Number(args.videos) : 40,
 		folders: args.folders ? Number(args.folders) : 6,
 		seed: args.seed ? Number(args.seed) : 42,
 		latencyMs: args.latency ? Number(args.latency) : 0,
@@ -1664,6 +1727,7 @@ if (require.main === module) {
 					url: standIn.url,
 					apiKey: standIn.apiKey,
 					assets: standIn.assets.length,
+					videos: standIn.videos.length,
 					folders: standIn.folders.length,
 				}),
 			);
