@@ -262,7 +262,7 @@ export async function runHeyGenNode(options: RunOptions) {
 
 /** Calls one of the node's list searches (the "From list" mode of a picker). */
 async function listSearch(
-	method: 'searchFolders' | 'searchAssets',
+	method: 'searchFolders' | 'searchAssets' | 'searchVideos',
 	path: string,
 	credentials: HeyGenCredentials,
 	filter?: string,
@@ -299,6 +299,15 @@ export async function searchAssets(
 	paginationToken?: string,
 ) {
 	return await listSearch('searchAssets', 'assetId', credentials, filter, paginationToken);
+}
+
+/** The Video picker's list. */
+export async function searchVideos(
+	credentials: HeyGenCredentials,
+	filter?: string,
+	paginationToken?: string,
+) {
+	return await listSearch('searchVideos', 'videoId', credentials, filter, paginationToken);
 }
 
 /**
