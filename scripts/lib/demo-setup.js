@@ -24,7 +24,11 @@ const DEMO_ACCOUNT = {
 	folders: 6,
 	seed: 2026,
 	spanDays: 365,
+	videos: 48,
 };
+
+/** The demo's renders in progress finish this long after the stand-in starts (Video Completed has something to see). */
+const DEMO_RENDER_MS = 2 * 60 * 1000;
 
 /**
  * The HeyGen the session talks to.
@@ -45,6 +49,7 @@ async function heyGenBackend(options = {}) {
 	const standIn = await startStandIn({
 		...DEMO_ACCOUNT,
 		newestTs: Math.floor(Date.now() / 1000) - 3600,
+		renderAfterMs: DEMO_RENDER_MS,
 		latencyMs: options.latencyMs ?? 20,
 		port: options.port,
 	});
@@ -168,6 +173,7 @@ function seedUploadFolder(folder) {
 function exampleFiles(home) {
 	const filesDir = path.join(home, 'files');
 	fs.mkdirSync(path.join(filesDir, 'heygen-backup'), { recursive: true });
+	fs.mkdirSync(path.join(filesDir, 'heygen-videos'), { recursive: true });
 	seedUploadFolder(path.join(filesDir, 'to-heygen'));
 	return filesDir;
 }

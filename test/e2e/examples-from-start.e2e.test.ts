@@ -51,11 +51,14 @@ async function rest<T>(path: string, init: RequestInit = {}): Promise<T> {
 }
 
 /** Runs a workflow from its manual trigger, as the editor's Execute workflow does, to its end. */
-async function execute(id: string): Promise<{ status: string; resultData: RunData }> {
+async function execute(
+	id: string,
+	startAt = 'Run now',
+): Promise<{ status: string; resultData: RunData }> {
 	const workflow = await rest<Workflow>(`/rest/workflows/${id}`);
 	const { executionId } = await rest<{ executionId: string }>(`/rest/workflows/${id}/run`, {
 		method: 'POST',
-		body: JSON.stringify({ workflowData: workflow, triggerToStartFrom: { name: 'Run now' } }),
+		body: JSON.stringify({ workflowData: workflow, triggerToStartFrom: { name: startAt } }),
 	});
 	const execution = await waitFor(
 		`${workflow.name} to end`,
@@ -109,13 +112,15 @@ afterAll(async () => {
 	if (home) rmSync(home, { recursive: true, force: true });
 });
 
-it('npm start imports every example, and every one but the MCP server starts from Run now', async () => {
+it('npm start imports every example; each but the MCP server starts from Run now or its HeyGen Trigger', async () => {
 	const names = session.examples.map((workflow) => workflow.name).sort();
-	expect(names).toHaveLength(6);
+	expect(names).toHaveLength(7);
 	for (const workflow of session.examples as Workflow[]) {
-		const manual = workflow.nodes.some((node) => node.type === 'n8n-nodes-base.manualTrigger');
+		const startable = workflow.nodes.some((node) =>
+			['n8n-nodes-base.manualTrigger', 'n8n-nodes-heygen.heyGenTrigger'].includes(node.type),
+		);
 		const mcp = workflow.nodes.some((node) => node.type.endsWith('.mcpTrigger'));
-		expect([workflow.name, manual || mcp]).toEqual([workflow.name, true]);
+		expect([workflow.name, startable || mcp]).toEqual([workflow.name, true]);
 	}
 	// No example under npm start points at the Docker image's folder, which does not exist here.
 	expect(JSON.stringify(session.examples)).not.toContain('/home/node/');
@@ -175,4 +180,17 @@ it('the upload ends green and sends the files of its folder to HeyGen', async ()
 	expectGreen(run);
 	const uploaded = items(run, 'Upload to HeyGen').map((item) => item.json.name);
 	expect(uploaded.sort()).toEqual(files);
+});
+
+it('the video backup, executed from its trigger, ends green and writes the newest finished video', async () => {
+	const run = await execute('hgVideoBackup001', 'When a render finishes');
+	expectGreen(run);
+	const newest = standIn().videos.find((video) => video.status === 'completed');
+	expect(items(run, 'When a render finishes').map((item) => item.json.id)).toEqual([newest?.id]);
+	const [written] = items(run, 'Write to the backup folder');
+	expect(written.json.id).toBe(newest?.id);
+	const folder = join(session.filesDir, 'heygen-videos');
+	expect(readdirSync(folder)).toEqual([
+		expect.stringMatching(new RegExp(`^${String(newest?.id)}-.+\\.mp4$`)),
+	]);
 });

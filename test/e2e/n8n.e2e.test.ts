@@ -69,7 +69,9 @@ const TO_HEYGEN = join(FILES, 'to-heygen');
 const LARGE_UPLOAD_BYTES = 33_000_000;
 /** A slow uplink: this file over it takes longer than the 30 s the multipart upload once had in all. */
 const SLOW_LINK = { folder: join(FILES, 'slow-link'), bytes: 16_000_000, bytesPerSecond: 450_000 };
-const SEED = { assets: { image: 120, audio: 90, video: 90 }, folders: 4, seed: 11 };
+const SEED = { assets: { image: 120, audio: 90, video: 90 }, folders: 4, seed: 11, videos: 20 };
+/** Where the video backup example writes. */
+const VIDEOS = join(FILES, 'videos');
 
 /**
  * The clean-up example's cut-off: a time between two of the stand-in's videos, about half-way
@@ -115,6 +117,7 @@ function exampleWorkflows() {
 				if (node.type === 'n8n-nodes-base.slack') node.disabled = true;
 			return configure(workflow, {
 				backupFolder: BACKUP,
+				videoFolder: VIDEOS,
 				sourceFolder: TO_HEYGEN,
 				olderThanDays: cleanUp.days,
 			});
@@ -142,6 +145,7 @@ beforeAll(
 		cleanUp = cleanUpCutoff();
 		mkdirSync(TO_HEYGEN, { recursive: true });
 		mkdirSync(BACKUP, { recursive: true });
+		mkdirSync(VIDEOS, { recursive: true });
 		const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), randomBytes(40_000)]);
 		writeFileSync(join(TO_HEYGEN, 'logo.png'), png);
 		writeFileSync(join(TO_HEYGEN, 'long-take.mp4'), Buffer.alloc(LARGE_UPLOAD_BYTES, 7));
