@@ -4,7 +4,7 @@
  * request — Delete and Get of N assets (listed by a HeyGen Get Many first) with the HeyGen node
  * (Requests at Once at its default) against the HTTP Request node (one request per item, all at
  * once), then the same on an account that answers 429 above K requests in flight, and Upload of
- * small files. Prints figures and writes docs/benchmarks-bulk.md; asserts nothing (the targets are
+ * small files. Prints figures and writes bench-results/bulk.md; asserts nothing (the targets are
  * printed as met or not).
  *
  *   --items 1000  --latency 50  --limit 4 (the account's K)  --uploads 200
@@ -16,6 +16,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { arg } = require('./lib/args');
+const { writeReport } = require('./lib/bench-report');
 const { ensureRuntime } = require('./n8n-runtime');
 const {
 	PROJECT_ROOT,
@@ -194,7 +195,7 @@ function writeDoc(rows, targets, o, runtime) {
 		...targets.map(([what, met]) => `| ${what} | ${met ? 'met' : '**not met**'} |`),
 		'',
 	];
-	fs.writeFileSync(path.join(PROJECT_ROOT, 'docs', 'benchmarks-bulk.md'), lines.join('\n'));
+	writeReport('bulk', lines);
 }
 
 async function main() {
@@ -279,7 +280,6 @@ async function main() {
 	console.log('\nTargets:');
 	for (const [what, met] of targets) console.log(`  ${met ? 'met    ' : 'NOT met'}  ${what}`);
 	writeDoc(rows, targets, o, runtime);
-	console.log('\nWrote docs/benchmarks-bulk.md');
 }
 
 main().catch((error) => {

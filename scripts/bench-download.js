@@ -11,12 +11,11 @@
 
 const fs = require('node:fs');
 const os = require('node:os');
-const path = require('node:path');
 
 const { arg } = require('./lib/args');
+const { writeReport } = require('./lib/bench-report');
 const { ensureRuntime } = require('./n8n-runtime');
 const {
-	PROJECT_ROOT,
 	createN8n,
 	executeWorkflow,
 	importCredentials,
@@ -134,29 +133,24 @@ async function main() {
 		);
 	}
 	const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB`;
-	fs.mkdirSync(path.join(PROJECT_ROOT, 'docs'), { recursive: true });
-	fs.writeFileSync(
-		path.join(PROJECT_ROOT, 'docs', 'benchmarks-download.md'),
-		[
-			'# Download Files: memory and speed',
-			'',
-			`Written by \`npm run bench:download\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine}. n8n ${runtime.n8nVersion}, filesystem binary mode, the stand-in on loopback.`,
-			'',
-			'Peak RSS of the n8n process against the file size (2 files, one at a time):',
-			'',
-			'| File size | Files | Peak RSS |',
-			'| ---: | ---: | ---: |',
-			...memoryRows,
-			'',
-			`Throughput: ${files} files of 1 MiB, 20 ms latency per request (from the first download's arrival to the last's, plus one latency):`,
-			'',
-			'| Requests at Once | Files | Files/s | In flight at most |',
-			'| ---: | ---: | ---: | ---: |',
-			...speedRows,
-			'',
-		].join('\n'),
-	);
-	console.log('\nWrote docs/benchmarks-download.md');
+	writeReport('download', [
+		'# Download Files: memory and speed',
+		'',
+		`Written by \`npm run bench:download\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine}. n8n ${runtime.n8nVersion}, filesystem binary mode, the stand-in on loopback.`,
+		'',
+		'Peak RSS of the n8n process against the file size (2 files, one at a time):',
+		'',
+		'| File size | Files | Peak RSS |',
+		'| ---: | ---: | ---: |',
+		...memoryRows,
+		'',
+		`Throughput: ${files} files of 1 MiB, 20 ms latency per request (from the first download's arrival to the last's, plus one latency):`,
+		'',
+		'| Requests at Once | Files | Files/s | In flight at most |',
+		'| ---: | ---: | ---: | ---: |',
+		...speedRows,
+		'',
+	]);
 }
 
 main().catch((error) => {

@@ -5,7 +5,7 @@
  * main and workers. Per file: one download (HeyGen → Get with Download File) and one upload (Read
  * Files from Disk → HeyGen → Upload), each started through a webhook on the main and run by the
  * one worker, restarted before each run so its peak belongs to that run. Writes
- * docs/benchmarks-queue.md; asserts only that each file arrived whole.
+ * bench-results/queue.md; asserts only that each file arrived whole.
  *
  *   --sizes 64,512   file sizes in MiB (default 64,512)
  */
@@ -27,6 +27,7 @@ const {
 const { MiB, writeFileOfMiB } = require('./lib/files');
 const { startQueueCluster } = require('./lib/queue');
 const { heyGenNode, readFilesNode, webhookWorkflow } = require('./lib/workflows');
+const { writeReport } = require('./lib/bench-report');
 const { ensureRuntime } = require('./n8n-runtime');
 const { startStandIn } = require('../test/stand-in/heygen-stand-in');
 
@@ -228,27 +229,23 @@ async function main() {
 	const rows = [];
 	for (const mode of MODES) rows.push(...(await measureMode(runtime, mode, sizes)));
 	const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB`;
-	fs.writeFileSync(
-		path.join(PROJECT_ROOT, 'docs', 'benchmarks-queue.md'),
-		[
-			"# Queue mode: a worker's memory",
-			'',
-			`Written by \`npm run bench:queue\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine}. n8n ${runtime.n8nVersion} in queue mode (main + one worker, Redis and PostgreSQL on loopback), the stand-in on loopback.`,
-			'',
-			'Each run is started through a webhook on the main and executed by the worker, restarted before each run: *at rest* is its resident memory just before, *start-up* its highest resident memory (VmHWM) until then, *peak* its highest by the end of the run: where peak equals start-up, the run itself stayed below. Download: HeyGen → Get with Download File. Upload: Read Files from Disk → HeyGen → Upload (above 32 MB through the direct upload, which reads the file twice: once for its SHA-256, once to send it). The run time is from the webhook call to its answer.',
-			'',
-			'| Binary data store | File | Operation | At rest | Start-up | Peak | Run |',
-			'| :--- | ---: | :--- | ---: | ---: | ---: | ---: |',
-			...rows.map((row) => `| ${cells(row).join(' | ')} |`),
-			'',
-			...rows
-				.filter((row) => row.error)
-				.map((row) => `- ${row.mode}, ${row.size} MiB, ${row.operation} failed: ${row.error}`),
-			'',
-			...advice(rows),
-		].join('\n'),
-	);
-	console.log('\nWritten to docs/benchmarks-queue.md');
+	writeReport('queue', [
+		"# Queue mode: a worker's memory",
+		'',
+		`Written by \`npm run bench:queue\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine}. n8n ${runtime.n8nVersion} in queue mode (main + one worker, Redis and PostgreSQL on loopback), the stand-in on loopback.`,
+		'',
+		'Each run is started through a webhook on the main and executed by the worker, restarted before each run: *at rest* is its resident memory just before, *start-up* its highest resident memory (VmHWM) until then, *peak* its highest by the end of the run: where peak equals start-up, the run itself stayed below. Download: HeyGen → Get with Download File. Upload: Read Files from Disk → HeyGen → Upload (above 32 MB through the direct upload, which reads the file twice: once for its SHA-256, once to send it). The run time is from the webhook call to its answer.',
+		'',
+		'| Binary data store | File | Operation | At rest | Start-up | Peak | Run |',
+		'| :--- | ---: | :--- | ---: | ---: | ---: | ---: |',
+		...rows.map((row) => `| ${cells(row).join(' | ')} |`),
+		'',
+		...rows
+			.filter((row) => row.error)
+			.map((row) => `- ${row.mode}, ${row.size} MiB, ${row.operation} failed: ${row.error}`),
+		'',
+		...advice(rows),
+	]);
 }
 
 main().catch((error) => {

@@ -14,9 +14,9 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { arg } = require('./lib/args');
+const { writeReport } = require('./lib/bench-report');
 const { ensureRuntime } = require('./n8n-runtime');
 const {
-	PROJECT_ROOT,
 	createN8n,
 	executeWorkflow,
 	importCredentials,
@@ -96,22 +96,18 @@ async function main() {
 		);
 	}
 	const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB`;
-	fs.writeFileSync(
-		path.join(PROJECT_ROOT, 'docs', 'benchmarks-upload.md'),
-		[
-			'# Asset → Upload: memory',
-			'',
-			`Written by \`npm run bench:upload\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine}. n8n ${runtime.n8nVersion}, filesystem binary mode, the stand-in on loopback.`,
-			'',
-			"Peak RSS of the n8n process for one file read from disk (Read Files from Disk), without and with the HeyGen upload after it. Up to 32 MB the file goes in one multipart request, above through the direct upload. Either way the file is read twice: once for its SHA-256 (the content hash in its Idempotency-Keys, and the direct upload's checksum), once to send it. The stand-in's ticket takes the 512 MiB file (its max_bytes is the signed size); HeyGen's own client states 200 MB. The run time includes n8n's start.",
-			'',
-			'| File size | Read only | Read + upload | Upload path | Run |',
-			'| ---: | ---: | ---: | :--- | ---: |',
-			...rows,
-			'',
-		].join('\n'),
-	);
-	console.log('\nWritten to docs/benchmarks-upload.md');
+	writeReport('upload', [
+		'# Asset → Upload: memory',
+		'',
+		`Written by \`npm run bench:upload\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine}. n8n ${runtime.n8nVersion}, filesystem binary mode, the stand-in on loopback.`,
+		'',
+		"Peak RSS of the n8n process for one file read from disk (Read Files from Disk), without and with the HeyGen upload after it. Up to 32 MB the file goes in one multipart request, above through the direct upload. Either way the file is read twice: once for its SHA-256 (the content hash in its Idempotency-Keys, and the direct upload's checksum), once to send it. The stand-in's ticket takes the 512 MiB file (its max_bytes is the signed size); HeyGen's own client states 200 MB. The run time includes n8n's start.",
+		'',
+		'| File size | Read only | Read + upload | Upload path | Run |',
+		'| ---: | ---: | ---: | :--- | ---: |',
+		...rows,
+		'',
+	]);
 }
 
 main().catch((error) => {

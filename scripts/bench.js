@@ -4,7 +4,7 @@
  * instead — the HTTP Request node with its pagination option (token from $response.body.data.token,
  * 100 a page, complete when the token is empty) followed by Split Out — in one real n8n, against the
  * stand-in with a fixed latency per request; then Return All on a busy account (an upload landing
- * after every few list pages). Prints figures and writes docs/benchmarks.md; asserts nothing (the
+ * after every few list pages). Prints figures and writes bench-results/listing.md; asserts nothing (the
  * targets are printed as met or not).
  *
  *   --sizes 1000,10000   asset counts (default); --full adds 100000
@@ -16,12 +16,11 @@
 
 const fs = require('node:fs');
 const os = require('node:os');
-const path = require('node:path');
 
 const { arg } = require('./lib/args');
+const { writeReport } = require('./lib/bench-report');
 const { ensureRuntime } = require('./n8n-runtime');
 const {
-	PROJECT_ROOT,
 	createN8n,
 	executeWorkflow,
 	importCredentials,
@@ -350,12 +349,8 @@ async function main() {
 		'| --- | --- |',
 		...targets.map(([what, met]) => `| ${what} | ${met ? 'met' : '**not met**'} |`),
 		'',
-		'Download Files (memory against file size, files per second): [benchmarks-download.md](benchmarks-download.md), from `npm run bench:download`.',
-		'',
 	];
-	fs.mkdirSync(path.join(PROJECT_ROOT, 'docs'), { recursive: true });
-	fs.writeFileSync(path.join(PROJECT_ROOT, 'docs', 'benchmarks.md'), lines.join('\n'));
-	console.log('\nWrote docs/benchmarks.md');
+	writeReport('listing', lines);
 }
 
 main().catch((error) => {
