@@ -92,6 +92,7 @@ beforeAll(
 			assets: { image: 60, audio: 40, video: 130 },
 			folders: 3,
 			seed: 18,
+			videos: 30,
 		});
 		n8n = await createN8n({ runtime: await ensureRuntime() });
 		const credential = example.nodes.find((node: { credentials?: unknown }) => node.credentials)
@@ -140,7 +141,7 @@ const asV3 = (asset: (typeof standIn.assets)[number]) => ({
 const ofType = (type: string) => standIn.assets.filter((asset) => asset.file_type === type);
 
 describe('what the agent is offered', () => {
-	it('three read-only tools, each described by the example and taking only its $fromAI parameters', async () => {
+	it('five read-only tools, each described by the example and taking only its $fromAI parameters', async () => {
 		const example = JSON.parse(readFileSync(EXAMPLE, 'utf8'));
 		const described = (name: string) =>
 			example.nodes.find((node: { name: string }) => node.name === name).parameters.toolDescription;
@@ -149,7 +150,9 @@ describe('what the agent is offered', () => {
 		expect(Object.keys(byName).sort()).toEqual([
 			'get_heygen_asset',
 			'get_heygen_folder',
+			'get_heygen_video',
 			'list_heygen_assets',
+			'list_heygen_videos',
 		]);
 		for (const tool of tools) expect(tool.description).toBe(described(tool.name));
 
@@ -184,6 +187,27 @@ describe('what the agent is offered', () => {
 				folderId: {
 					type: 'string',
 					description: 'The folder_id of an asset, as list_heygen_assets returns it',
+				},
+			}),
+		);
+		expect(byName.list_heygen_videos.inputSchema).toMatchObject(
+			schema({
+				limit: {
+					type: 'number',
+					description: 'How many videos to return, newest first: 1 to 100',
+				},
+				status: {
+					type: 'string',
+					description:
+						'Only videos in this status: completed, failed, processing or pending, or an empty string for every status',
+				},
+			}),
+		);
+		expect(byName.get_heygen_video.inputSchema).toMatchObject(
+			schema({
+				videoId: {
+					type: 'string',
+					description: 'The id of the video, as list_heygen_videos returns it',
 				},
 			}),
 		);
@@ -230,6 +254,26 @@ it('a tool left on "Set Automatically" is described to the agent by its action a
 });
 
 describe('the agent calls the tools', () => {
+	it('list_heygen_videos and get_heygen_video: the newest videos of a status, then one with fresh links', async () => {
+		const completed = standIn.videos.filter((video) => video.status === 'completed');
+		const listed = await call('list_heygen_videos', { limit: 4, status: 'completed' });
+		expect(listed.isError).toBe(false);
+		expect(listed.json().map((video: { id: string }) => video.id)).toEqual(
+			completed.slice(0, 4).map((video) => video.id),
+		);
+		const all = await call('list_heygen_videos', { limit: 3, status: '' });
+		expect(all.json().map((video: { id: string }) => video.id)).toEqual(
+			standIn.videos.slice(0, 3).map((video) => video.id),
+		);
+		const got = await call('get_heygen_video', { videoId: completed[0].id });
+		expect(got.json()).toEqual([
+			expect.objectContaining({ id: completed[0].id, video_url: expect.any(String) }),
+		]);
+		const unknown = await call('get_heygen_video', { videoId: '00000000000000000000000000000000' });
+		expect(unknown.isError).toBe(true);
+		expect(unknown.text).toMatch(/HeyGen has no video with ID/);
+	});
+
 	it('list_heygen_assets: exactly the newest assets of the kind asked for, in the v3 shape', async () => {
 		const videos = await call('list_heygen_assets', { limit: 3, fileType: 'video' });
 		expect(videos.isError).toBe(false);
