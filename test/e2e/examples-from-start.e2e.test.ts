@@ -133,10 +133,20 @@ it('the audit ends green with every asset summarized, Slack switched off with a 
 	const note = workflow.nodes.find((node) => node.name === 'About this workflow');
 	expect(note?.parameters.content).toContain(AUDIT_SLACK_OFF_STEP);
 	expect(note?.parameters.content).not.toContain('Pick your Slack credential');
+	const completedBefore = standIn().videos.filter((video) => video.status === 'completed').length;
 	const run = await execute('hgAssetAudit0001');
 	expectGreen(run);
 	const [summary] = items(run, 'Summarize by type and folder');
 	expect(summary.json.total).toBe(standIn().assets.length);
+	// The videos beside the assets, by status, in the text that goes to Slack.
+	const [library] = items(run, 'Add the videos');
+	const videos = library.json.videos as { total: number; by_status: Record<string, number> };
+	expect(videos.total).toBe(standIn().videos.length);
+	// npm start's renders finish two minutes after it starts: one may finish during the run.
+	const completed = standIn().videos.filter((video) => video.status === 'completed').length;
+	expect(videos.by_status.completed).toBeGreaterThanOrEqual(completedBefore);
+	expect(videos.by_status.completed).toBeLessThanOrEqual(completed);
+	expect(String(library.json.text)).toContain(`HeyGen videos: ${standIn().videos.length}`);
 });
 
 it('the inventory ends green with one CSV of every asset', async () => {
