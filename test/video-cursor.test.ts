@@ -11,6 +11,7 @@ import {
 	frontMark,
 	MAX_WATCHED,
 	reachedMark,
+	readFarEnough,
 	savedState,
 } from '../nodes/HeyGen/trigger/videoCursor';
 
@@ -85,7 +86,7 @@ it('a watched render the front no longer shows is asked for; finished or unknown
 		['b', 'not_found'],
 	]);
 	const { state, finished } = afterStatuses(front.state, statuses);
-	expect(finished).toEqual(['a']);
+	expect(finished).toEqual([{ id: 'a', status: 'completed', createdAt: NOW - 10 }]);
 	expect(state.watching).toEqual({});
 	// Asked again with the same answers, nothing comes out twice.
 	expect(afterStatuses(state, statuses).finished).toEqual([]);
@@ -148,4 +149,26 @@ it('a video dated in the future does not move the newest past the poll’s clock
 		nowTs: NOW,
 	});
 	expect(state.newestTs).toBe(NOW);
+});
+
+it('the front read stops at a page holding a render seen before that started before the newest seen', () => {
+	const state = afterFront(
+		undefined,
+		[video('new', NOW, 'completed'), video('old', NOW - 5, 'completed')],
+		{ query: QUERY, nowTs: NOW },
+	).state;
+	const mark = frontMark(state, NOW);
+	// Only unseen renders, or the newest seen one alone (a render of the same second may sort below it).
+	expect(
+		readFarEnough([video('x', NOW + 9, 'pending'), video('new', NOW, 'completed')], state, mark),
+	).toBe(false);
+	expect(
+		readFarEnough(
+			[video('x', NOW + 9, 'pending'), video('old', NOW - 5, 'completed')],
+			state,
+			mark,
+		),
+	).toBe(true);
+	// At activation: down to the mark.
+	expect(readFarEnough([video('old', NOW - 5, 'completed')], undefined, NOW - 10)).toBe(false);
 });

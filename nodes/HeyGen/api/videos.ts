@@ -207,13 +207,17 @@ export function missingFileReason(video: IDataObject, file: VideoFile): string {
 	return `HeyGen has no ${file === 'video' ? 'video file' : file} for this video (field ${VIDEO_FILES[file].field} is empty)`;
 }
 
+/** A title's length at most in a file name: room left for the suffix and extension. */
+const MAX_TITLE_IN_FILE_NAME = 150;
+
 function sourceOf(video: IDataObject, file: VideoFile): FileSource | undefined {
 	const url = video[VIDEO_FILES[file].field];
 	if (typeof url !== 'string' || url === '') return undefined;
 	const { suffix, extension } = VIDEO_FILES[file];
+	// Cut before the suffix and extension go on: a long title must not lose them (fileNameFor cuts at 200).
 	const title =
 		typeof video.title === 'string' && video.title.trim() !== ''
-			? video.title
+			? video.title.slice(0, MAX_TITLE_IN_FILE_NAME)
 			: `video-${String(video.id)}`;
 	return { id: String(video.id), name: `${title}${suffix}.${extension}`, url, what: 'video' };
 }
@@ -238,25 +242,44 @@ async function downloadVideo(
 		json,
 		pairedItem: { item: itemIndex },
 	});
+	const withoutFile = (json: IDataObject, reason: string) => {
+		if (many) return item({ ...json, download_skipped: reason });
+		throw fileMissingError(this, json, reason, itemIndex);
+	};
 	const source = sourceOf(video, download.file);
-	if (!source) {
-		const reason = missingFileReason(video, download.file);
-		if (many) return item({ ...video, download_skipped: reason });
-		throw fileMissingError(this, video, reason, itemIndex);
-	}
+	if (!source) return withoutFile(video, missingFileReason(video, download.file));
 	let fetched = await fetchFileOf.call(this, source, itemIndex, signal);
 	let current = video;
 	let tried = source;
 	if (!fetched.binary && EXPIRED_STATUSES.includes(fetched.status)) {
-		current = await getVideo.call(this, String(video.id), itemIndex);
+		const refreshed = await freshVideo.call(this, video, itemIndex);
+		if (!refreshed) return withoutFile(video, DELETED_SINCE_LISTED);
+		current = refreshed;
 		const fresh = sourceOf(current, download.file);
-		if (!fresh)
-			throw fileMissingError(this, current, missingFileReason(current, download.file), itemIndex);
+		if (!fresh) return withoutFile(current, missingFileReason(current, download.file));
 		tried = fresh;
 		fetched = await fetchFileOf.call(this, fresh, itemIndex, signal);
 	}
 	if (!fetched.binary) throw noFileError(this, tried, fetched, itemIndex);
 	return { ...item(current), binary: { [download.binaryPropertyName]: fetched.binary } };
+}
+
+/** Why a video listed a moment ago comes out without its file: HeyGen no longer has it. */
+export const DELETED_SINCE_LISTED =
+	'HeyGen no longer has this video (deleted since it was listed): there is no file to download';
+
+/** The video again with fresh URLs, or undefined where HeyGen no longer has it. */
+async function freshVideo(
+	this: IExecuteFunctions,
+	video: IDataObject,
+	itemIndex: number,
+): Promise<IDataObject | undefined> {
+	try {
+		return await getVideo.call(this, String(video.id), itemIndex);
+	} catch (error) {
+		if (isNotFound(error)) return undefined;
+		throw asNodeError(this.getNode(), error, itemIndex);
+	}
 }
 
 function fileMissingError(

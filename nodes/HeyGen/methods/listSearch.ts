@@ -84,9 +84,33 @@ export async function searchAssets(
 	};
 }
 
+/** Where the video picker's next page starts: HeyGen's token, and the last video shown before it. */
+interface VideoPickerPage {
+	token: string;
+	lastId: string;
+	lastCreatedAt: number;
+}
+
+function encodePickerPage(page: VideoPickerPage): string {
+	return Buffer.from(JSON.stringify(page)).toString('base64url');
+}
+
+function decodePickerPage(token: string | undefined): VideoPickerPage | undefined {
+	if (!token) return undefined;
+	try {
+		const page = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as VideoPickerPage;
+		return typeof page.token === 'string' ? page : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+const startedAt = (video: IDataObject) => Number(video.created_at) || 0;
+
 /**
  * The account's videos for the video picker, newest first, a page at a time, searched by title with
- * HeyGen's own title filter.
+ * HeyGen's own title filter. A render that lands at the front between two pages shifts HeyGen's
+ * offset-like token: what the page before showed is left out of the next.
  */
 export async function searchVideos(
 	this: ILoadOptionsFunctions,
@@ -94,20 +118,31 @@ export async function searchVideos(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const title = filter?.trim() || undefined;
+	const after = decodePickerPage(paginationToken);
 	const walked = await walkVideos.call(
 		this,
 		{ title },
-		{
-			limit: MAX_PAGE_SIZE,
-			from: paginationToken || undefined,
-		},
+		{ limit: MAX_PAGE_SIZE, from: after?.token },
 	);
+	const shown = after
+		? walked.items.filter(
+				(video) => video.id !== after.lastId && startedAt(video) <= after.lastCreatedAt,
+			)
+		: walked.items;
+	const last = walked.items[walked.items.length - 1];
 	return {
-		results: walked.items.map((video) => ({
+		results: shown.map((video) => ({
 			name: `${typeof video.title === 'string' && video.title !== '' ? video.title : String(video.id)} (${String(video.status)})`,
 			value: String(video.id),
 			url: typeof video.video_page_url === 'string' ? video.video_page_url : undefined,
 		})),
-		paginationToken: walked.next,
+		paginationToken:
+			walked.next && last
+				? encodePickerPage({
+						token: walked.next,
+						lastId: String(last.id),
+						lastCreatedAt: startedAt(last),
+					})
+				: undefined,
 	};
 }

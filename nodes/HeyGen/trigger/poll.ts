@@ -39,6 +39,15 @@ import { UnsavedPositions } from './unsaved';
 /** n8n's time for a poll where the n8n version does not say (its own default). */
 const DEFAULT_POLL_BUDGET_MS = 5 * 60 * 1000;
 
+/** When n8n's time for this poll is up (ms since the epoch). */
+export function pollDeadline(context: IPollFunctions): number {
+	const budget =
+		typeof context.getPollBudgetMs === 'function'
+			? context.getPollBudgetMs()
+			: DEFAULT_POLL_BUDGET_MS;
+	return Date.now() + budget;
+}
+
 const asCursorAsset = (asset: IDataObject) => ({ id: String(asset.id), ts: assetTs(asset), asset });
 type PolledAsset = ReturnType<typeof asCursorAsset>;
 
@@ -164,12 +173,11 @@ export async function pollNewAssets(this: IPollFunctions): Promise<INodeExecutio
 	let start = beginPoll(staticData.cursor, query, windowSeconds);
 	// Only where n8n kept nothing at all: a saved position of another query (the user switched the
 	// account or a filter and back) must not bring back a position from before.
-	const unsaved = unsavedPositions.take(positionKey);
-	if (start.kind === 'baseline' && staticData.cursor === undefined && unsaved)
-		start = beginPoll(unsaved, query, windowSeconds);
-	const budget =
-		typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_POLL_BUDGET_MS;
-	const limits = { windowSeconds, deadline: Date.now() + budget };
+	const keptNothing = Object.keys(staticData).length === 0;
+	const unsaved = keptNothing ? unsavedPositions.peek(positionKey) : undefined;
+	const fromUnsaved = start.kind === 'baseline' && unsaved !== undefined;
+	if (fromUnsaved) start = beginPoll(unsaved, query, windowSeconds);
+	const limits = { windowSeconds, deadline: pollDeadline(this) };
 	const polled = await readPollOrFront(this, options, start, limits);
 	const nowTs = serverNowSeconds(this);
 	start = polled.start;
@@ -182,7 +190,9 @@ export async function pollNewAssets(this: IPollFunctions): Promise<INodeExecutio
 	});
 	for (const key of Object.keys(staticData)) delete staticData[key];
 	staticData.cursor = state as unknown as IDataObject;
+	// An activation's position is kept in memory until a scheduled poll that started from it succeeds.
 	if (start.kind === 'baseline') unsavedPositions.keep(positionKey, state);
+	else if (fromUnsaved) unsavedPositions.forget(positionKey);
 	if (emit.length === 0) return null;
 	return [emit.map(({ asset }) => ({ json: asset }))];
 }

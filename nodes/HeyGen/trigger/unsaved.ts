@@ -9,15 +9,20 @@ export class UnsavedPositions<T> {
 
 	constructor(private readonly ttlMs = 24 * 60 * 60 * 1000) {}
 
-	/** The position of this key from an activation poll, taken out (undefined: none, or too old). */
-	take(key: string): T | undefined {
+	/**
+	 * The position of this key from an activation poll (undefined: none, or too old). It stays until
+	 * a poll that started from it succeeds (forget): a failed poll leaves it for the next one.
+	 */
+	peek(key: string): T | undefined {
 		const now = Date.now();
 		for (const [candidate, { at }] of this.positions) {
 			if (now - at > this.ttlMs) this.positions.delete(candidate);
 		}
-		const entry = this.positions.get(key);
+		return this.positions.get(key)?.state;
+	}
+
+	forget(key: string): void {
 		this.positions.delete(key);
-		return entry?.state;
 	}
 
 	keep(key: string, state: T): void {

@@ -4,8 +4,8 @@
  * finished render once" can be tested without a server.
  *
  * HeyGen lists videos newest first by `created_at`, the moment a render starts. A poll reads the
- * front of the list down to a little below the newest video it had seen; every video there that it
- * had not seen is new: a render already finished is a candidate to emit, one still running is
+ * front of the list until it meets a video it had seen that started before the newest it had seen,
+ * or a little below that newest one at most; every video there that it had not seen is new: a render already finished is a candidate to emit, one still running is
  * watched. Watched renders that the front did not show again are asked for through
  * GET /v3/videos/statuses, 100 a request. A render leaves the watch list when it finishes (emitted
  * if it finished the way the event asks), or when HeyGen no longer knows it. At activation, the
@@ -41,6 +41,9 @@ export const ACTIVATION_LOOK_BACK_SECONDS = 7 * 24 * 60 * 60;
 /** Renders watched at most; past it the oldest are given up (and the README says so). */
 export const MAX_WATCHED = 2000;
 
+/** Ids of the front window kept at most (a burst of renders within ten minutes): the newest. */
+export const MAX_FRONT = 1000;
+
 export const FINISHED = ['completed', 'failed'];
 const isFinished = (status: string) => FINISHED.includes(status);
 
@@ -62,6 +65,23 @@ export function frontMark(state: VideoCursorState | undefined, nowTs: number): n
 /** Whether a page reaches back to the mark. */
 export function reachedMark(page: CursorVideo[], mark: number): boolean {
 	return page.some((video) => video.createdAt < mark);
+}
+
+/**
+ * Whether the front read so far goes far enough: its last page reaches the mark, or holds a render
+ * the last poll saw that started before the newest one it saw. New renders land at the front, and
+ * every poll read down to a render it had seen, so all below it was read before. A quiet poll reads
+ * one page however many renders the window holds.
+ */
+export function readFarEnough(
+	page: CursorVideo[],
+	state: VideoCursorState | undefined,
+	mark: number,
+): boolean {
+	if (reachedMark(page, mark)) return true;
+	if (state === undefined) return false;
+	const newestSeen = Math.max(...Object.values(state.front));
+	return page.some((video) => video.id in state.front && video.createdAt < newestSeen);
 }
 
 export interface FrontRead<T extends CursorVideo> {
@@ -114,7 +134,13 @@ export function afterFront<T extends CursorVideo>(
 	const seenAtFront = new Set(read.map((video) => video.id));
 	const toAsk = Object.keys(watching).filter((id) => !seenAtFront.has(id));
 	return {
-		state: { v: 1, query, newestTs, front, watching: newest(watching, MAX_WATCHED) },
+		state: {
+			v: 1,
+			query,
+			newestTs,
+			front: newest(front, MAX_FRONT),
+			watching: newest(watching, MAX_WATCHED),
+		},
 		finished,
 		toAsk,
 	};
@@ -122,18 +148,29 @@ export function afterFront<T extends CursorVideo>(
 
 /**
  * The state after HeyGen's statuses of the watched renders the front did not show: those finished
- * leave the watch list (returned, to fetch and emit by event), and so do those HeyGen no longer knows.
+ * leave the watch list (returned with their status, to fetch and emit by event), and so do those
+ * HeyGen no longer knows.
  */
 export function afterStatuses(
 	state: VideoCursorState,
 	statuses: ReadonlyMap<string, string>,
-): { state: VideoCursorState; finished: string[] } {
+): { state: VideoCursorState; finished: Array<{ id: string; status: string; createdAt: number }> } {
 	const watching = { ...state.watching };
-	const finished: string[] = [];
+	const finished: Array<{ id: string; status: string; createdAt: number }> = [];
 	for (const [id, status] of statuses) {
 		if (!(id in watching)) continue;
-		if (isFinished(status)) finished.push(id);
+		if (isFinished(status)) finished.push({ id, status, createdAt: watching[id] });
 		if (isFinished(status) || status === 'not_found') delete watching[id];
 	}
 	return { state: { ...state, watching }, finished };
+}
+
+/** The state with these renders watched again (finished, but not fetched in this poll's time). */
+export function watchAgain(
+	state: VideoCursorState,
+	renders: Array<{ id: string; createdAt: number }>,
+): VideoCursorState {
+	const watching = { ...state.watching };
+	for (const { id, createdAt } of renders) watching[id] = createdAt;
+	return { ...state, watching };
 }

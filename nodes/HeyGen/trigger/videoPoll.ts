@@ -11,16 +11,19 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 
 import { getVideo, videoStatuses, walkVideos } from '../api';
 import { accountFingerprint, mapWithConcurrency } from '../execution';
+import { asNodeError, isNotFound } from '../helpers';
 import { serverNowSeconds } from '../transport';
+import { pollDeadline } from './poll';
 import { UnsavedPositions } from './unsaved';
 import {
 	afterFront,
 	afterStatuses,
 	type CursorVideo,
 	frontMark,
-	reachedMark,
+	readFarEnough,
 	savedState,
 	type VideoCursorState,
+	watchAgain,
 } from './videoCursor';
 
 export type VideoEvent = 'videoCompleted' | 'videoFailed';
@@ -48,16 +51,48 @@ async function readFront(
 	context: IPollFunctions,
 	state: VideoCursorState | undefined,
 	nowTs: number,
-): Promise<Array<CursorVideo & { video: IDataObject }>> {
+): Promise<{ read: PolledVideo[]; next?: string }> {
 	const mark = frontMark(state, nowTs);
 	const walked = await walkVideos.call(
 		context,
 		{},
 		{
-			keepGoing: (_kept, page) => !reachedMark(page.map(asCursorVideo), mark),
+			keepGoing: (_kept, page) => !readFarEnough(page.map(asCursorVideo), state, mark),
 		},
 	);
-	return walked.items.map(asCursorVideo);
+	return { read: walked.items.map(asCursorVideo), next: walked.next };
+}
+
+type PolledVideo = CursorVideo & { video: IDataObject };
+
+/**
+ * Finished renders below the front, from the list itself (100 a request) rather than one GET each:
+ * pages on from where the front read stopped until every one is found, the list reaches below the
+ * oldest of them, or the poll's time is up (one page at least). Returns those found.
+ */
+async function collectFromList(
+	context: IPollFunctions,
+	renders: Array<{ id: string; createdAt: number }>,
+	from: string | undefined,
+	stopAt: number,
+): Promise<PolledVideo[]> {
+	if (renders.length === 0 || from === undefined) return [];
+	const wanted = new Set(renders.map((render) => render.id));
+	const oldest = Math.min(...renders.map((render) => render.createdAt));
+	const found: PolledVideo[] = [];
+	await walkVideos.call(
+		context,
+		{},
+		{
+			from,
+			keepGoing: (_kept, page) => {
+				for (const video of page.map(asCursorVideo)) if (wanted.delete(video.id)) found.push(video);
+				const below = page.some((video) => (Number(video.created_at) || 0) < oldest);
+				return wanted.size > 0 && !below && Date.now() < stopAt;
+			},
+		},
+	);
+	return found;
 }
 
 /** A test run shows the shape: the newest video that finished the event's way, if one is on the first page. */
@@ -66,6 +101,36 @@ async function newestOf(context: IPollFunctions, event: VideoEvent) {
 	const walked = await walkVideos.call(context, { status }, { limit: 1, keepGoing: () => false });
 	const [newest] = walked.items;
 	return newest ? [[{ json: newest }]] : null;
+}
+
+/**
+ * The fresh objects of finished renders, a few at a time, until `stopAt` (half of n8n's time for the
+ * poll, leaving the rest for n8n to save the state; one batch at least); what is left for the next poll.
+ */
+async function fetchWhileTime(
+	context: IPollFunctions,
+	renders: Array<{ id: string; createdAt: number }>,
+	stopAt: number,
+) {
+	const fetched: PolledVideo[] = [];
+	let next = 0;
+	while (next < renders.length && (next === 0 || Date.now() < stopAt)) {
+		const chunk = renders.slice(next, next + FETCHES_AT_ONCE);
+		next += chunk.length;
+		fetched.push(
+			...(
+				await mapWithConcurrency(chunk, FETCHES_AT_ONCE, async ({ id }) => {
+					// Deleted since it finished: nothing to emit.
+					const video = await getVideo.call(context, id).catch((error: unknown) => {
+						if (isNotFound(error)) return undefined;
+						throw asNodeError(context.getNode(), error);
+					});
+					return video && asCursorVideo(video);
+				})
+			).filter((video) => video !== undefined),
+		);
+	}
+	return { fetched, left: renders.slice(next) };
 }
 
 /**
@@ -80,26 +145,40 @@ export async function pollVideoEvent(
 	const staticData = this.getWorkflowStaticData('node');
 	const query = JSON.stringify([await accountFingerprint(this), event]);
 	const key = JSON.stringify([this.getWorkflow().id, this.getNode().id, query]);
-	const unsaved = unsavedStates.take(key);
-	const previous =
-		savedState(staticData.videoCursor, query) ??
-		(staticData.videoCursor === undefined ? unsaved : undefined);
-	const read = await readFront(this, previous, serverNowSeconds(this));
+	// The activation's state only where n8n kept nothing at all: a state of another event or query
+	// (the user switched and back) must not bring back a position from before.
+	const fromUnsaved = Object.keys(staticData).length === 0 ? unsavedStates.peek(key) : undefined;
+	const previous = savedState(staticData.videoCursor, query) ?? fromUnsaved;
+	const deadline = pollDeadline(this);
+	const { read, next } = await readFront(this, previous, serverNowSeconds(this));
 	const front = afterFront(previous, read, { query, nowTs: serverNowSeconds(this) });
 	let state = front.state;
-	let finishedIds: string[] = [];
+	const wanted = EVENT_STATUS[event];
+	let toFetch: Array<{ id: string; createdAt: number }> = [];
 	if (front.toAsk.length > 0) {
 		const asked = afterStatuses(state, await videoStatuses.call(this, front.toAsk));
 		state = asked.state;
-		finishedIds = asked.finished;
+		toFetch = asked.finished.filter((render) => render.status === wanted);
 	}
-	const fetched = await mapWithConcurrency(finishedIds, FETCHES_AT_ONCE, async (id) =>
-		asCursorVideo(await getVideo.call(this, id)),
+	const stopAt = Date.now() + (deadline - Date.now()) / 2;
+	// Where many finished at once, the list gives them 100 a request; the rest one GET each.
+	const listed =
+		toFetch.length > FETCHES_AT_ONCE ? await collectFromList(this, toFetch, next, stopAt) : [];
+	const inList = new Set(listed.map((video) => video.id));
+	const fromGets = await fetchWhileTime(
+		this,
+		toFetch.filter((render) => !inList.has(render.id)),
+		stopAt,
 	);
+	const fetched = [...listed.filter((video) => video.status === wanted), ...fromGets.fetched];
+	const { left } = fromGets;
+	// Renders not fetched in this poll's time are watched again: the next poll emits them.
+	state = watchAgain(state, left);
 	for (const name of Object.keys(staticData)) delete staticData[name];
 	staticData.videoCursor = state as unknown as IDataObject;
+	// An activation's state is kept in memory until a scheduled poll that started from it succeeds.
 	if (!previous) unsavedStates.keep(key, state);
-	const wanted = EVENT_STATUS[event];
+	else if (previous === fromUnsaved) unsavedStates.forget(key);
 	const emit = [...front.finished, ...fetched]
 		.filter((video) => video.status === wanted)
 		.sort((a, b) => a.createdAt - b.createdAt);
