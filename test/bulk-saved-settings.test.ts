@@ -1,5 +1,5 @@
 /**
- * Review 17: a workflow saved before Requests at Once, with the Parallel Downloads it was given —
+ * A workflow saved before Requests at Once, with the Parallel Downloads it was given —
  * the project's own example among them — keeps that pace ("folded into" the one knob, not dropped).
  */
 import { readFileSync } from 'node:fs';

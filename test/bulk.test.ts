@@ -247,7 +247,7 @@ it('Get Many with files per item: files of all items together stay within Reques
 	);
 });
 
-describe('found by a hostile review', () => {
+describe('failures and the limiter, item by item', () => {
 	it('On Error → Stop with two failing items reports the first by input order, as one item after the other did (not whichever answered first)', async () => {
 		const ids = standIn.assets.slice(0, 20).map((asset) => asset.id);
 		ids[3] = 'missing000000000000000000000003';

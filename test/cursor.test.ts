@@ -148,7 +148,7 @@ it('a fresh position cut short keeps no backlog: nothing at or below the oldest 
 	const { state } = poll(undefined, [asset('d', 3000), asset('c', 2900)], { stoppedAt: 'page-2' });
 	expect(state.backlog).toBeUndefined();
 	expect(state.floorTs).toBe(2901);
-	// Found by a hostile review: the rest of a second that straddled the page boundary is not new.
+	// The rest of a second that straddled the page boundary is not new.
 	const page1 = [asset('n', 5100), asset('s3', 5000), asset('s2', 5000)];
 	const fresh = poll(undefined, page1, { stoppedAt: 'page-2', window: 3600, now: 6000 });
 	const next = poll(fresh.state, [...page1, asset('s1', 5000), asset('old', 100)], {
@@ -158,7 +158,7 @@ it('a fresh position cut short keeps no backlog: nothing at or below the oldest 
 	expect(next.emit).toEqual([]);
 });
 
-it('a window shorter than any tolerance and one asset from the future: an upload after it still comes (found by review)', () => {
+it('a window shorter than any tolerance and one asset from the future: an upload after it still comes', () => {
 	const window = 60;
 	const first = poll(undefined, [asset('a', 1000)], { window, now: 1000 });
 	const skewed = poll(first.state, [asset('future', 999_999), asset('a', 1000)], {

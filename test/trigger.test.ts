@@ -291,11 +291,11 @@ it('a manual test run returns the newest asset, so users see the shape, and leav
 });
 
 /**
- * Cases a hostile review found breaking (each failed before its fix), and the v3 offset-token limits
- * the README states, held to their bound.
+ * Edges where the docs make promises (each of these once failed, before its fix), and the v3
+ * offset-token limits the docs state, held to their bound.
  */
 describe('attacked where the README makes promises', () => {
-	it('A: a first activation that runs out of time inside a same-second burst emits none of the assets that were already there', async () => {
+	it('a first activation that runs out of time inside a same-second burst emits none of the assets that were already there', async () => {
 		// 150 assets uploaded in one second (a bulk import), all there before the trigger is activated.
 		const second = now() - 60;
 		const burst = Array.from({ length: 150 }, () => standIn.addAsset({ created_ts: second }));
@@ -308,7 +308,7 @@ describe('attacked where the README makes promises', () => {
 		expect(old).toEqual([]);
 	});
 
-	it('B: switching the credential away and back starts afresh: assets uploaded to the first account meanwhile are not emitted as new', async () => {
+	it('switching the credential away and back starts afresh: assets uploaded to the first account meanwhile are not emitted as new', async () => {
 		const other = await startStandIn({ assets: 130, folders: 2, seed: 99, apiKey: 'other-key' });
 		try {
 			const trigger = heyGenTrigger(credentials(), {});
@@ -371,7 +371,7 @@ describe('attacked where the README makes promises', () => {
 		},
 	);
 
-	it('B2: a filter changed away and back starts afresh too: a video uploaded meanwhile is not emitted as new', async () => {
+	it('a filter changed away and back starts afresh too: a video uploaded meanwhile is not emitted as new', async () => {
 		const trigger = heyGenTrigger(credentials(), { filters: { fileType: 'video' } });
 		expect(await trigger.poll()).toBeNull();
 		trigger.setParameters({});
@@ -408,7 +408,7 @@ describe('attacked where the README makes promises', () => {
 		},
 	);
 
-	it('F: after a first activation that ran out of time, an asset that appears late with an older time inside the window is still emitted once', async () => {
+	it('after a first activation that ran out of time, an asset that appears late with an older time inside the window is still emitted once', async () => {
 		// 150 uploads in the last 25 minutes: the first activation (no time to spare) reads one page.
 		const base = now() - 25 * 60;
 		Array.from({ length: 150 }, (_, i) => standIn.addAsset({ created_ts: base + i * 10 }));
@@ -451,7 +451,7 @@ describe('attacked where the README makes promises', () => {
 		},
 	);
 
-	it('K: a backlog drains although HeyGen refuses each saved page token (tokens that expire between two polls)', async () => {
+	it('a backlog drains although HeyGen refuses each saved page token (tokens that expire between two polls)', async () => {
 		const trigger = heyGenTrigger(credentials(), {});
 		expect(await trigger.poll()).toBeNull();
 		const added = Array.from({ length: 250 }, () => standIn.addAsset());

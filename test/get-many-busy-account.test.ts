@@ -1,6 +1,6 @@
 /**
  * Get Many on a busy v3 account: "A Return All or Limit completes on an account that never stops
- * changing" (issue 15), "A listing always finishes — Return All or Limit, on an account where uploads
+ * changing", "A listing always finishes — Return All or Limit, on an account where uploads
  * never stop — and costs one request a page ... plus one for every 100 uploads that land in front of
  * the reader" (README).
  */
@@ -15,7 +15,7 @@ afterEach(async () => {
 	await standIn.close();
 });
 
-it('I: v3, Limit 150, one upload landing after every list page: finishes with 150 assets in a few requests', async () => {
+it('v3, Limit 150, one upload landing after every list page: finishes with 150 assets in a few requests', async () => {
 	const before = standIn.assets.map((asset) => asset.id);
 	standIn.set({ busy: { addEvery: 1 } });
 	// A safety net so that the test ends: after 300 list requests the uploads stop.

@@ -1,5 +1,5 @@
 /**
- * Folders after v1 (issue 19): the stand-in's GET /v3/folders/{folder_id} and its v1 sunset switch,
+ * Folders after v1: the stand-in's GET /v3/folders/{folder_id} and its v1 sunset switch,
  * Folder → Get, and what the folder picker and Folder → Get Many do when /v1/folders is gone — all
  * with n8n-core's contexts against the stand-in over real HTTP.
  */
