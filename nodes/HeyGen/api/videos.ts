@@ -116,6 +116,20 @@ export async function walkVideos(
 	);
 }
 
+/** An error of a request for one video: a 404 said as what it means (`why` it happens), others as they are. */
+function asVideoError(context: HeyGenContext, videoId: string, why: string, itemIndex?: number) {
+	return (error: unknown): never => {
+		if (!isNotFound(error)) throw asNodeError(context.getNode(), error, itemIndex);
+		throw notFoundError(
+			context.getNode(),
+			error,
+			`HeyGen has no video with ID "${videoId}"`,
+			`${why}, or the ID belongs to another account.`,
+			itemIndex,
+		);
+	};
+}
+
 /** GET /v3/videos/{video_id}: the video with fresh file URLs. */
 export async function getVideo(
 	this: HeyGenContext,
@@ -123,16 +137,9 @@ export async function getVideo(
 	itemIndex?: number,
 ): Promise<IDataObject> {
 	const request = { endpoint: videoPath(videoId), itemIndex };
-	const body = await heyGenApiRequest.call(this, request).catch((error: unknown) => {
-		if (!isNotFound(error)) throw asNodeError(this.getNode(), error, itemIndex);
-		throw notFoundError(
-			this.getNode(),
-			error,
-			`HeyGen has no video with ID "${videoId}"`,
-			'The video may have been deleted, or the ID belongs to another account.',
-			itemIndex,
-		);
-	});
+	const body = await heyGenApiRequest
+		.call(this, request)
+		.catch(asVideoError(this, videoId, 'The video may have been deleted', itemIndex));
 	const data = body.data;
 	if (data === null || typeof data !== 'object' || Array.isArray(data))
 		throw unexpected(this, requestLabel(request), 'without a data object', itemIndex);
@@ -154,16 +161,8 @@ export async function deleteVideo(
 		await heyGenApiRequest.call(this, request);
 	} catch (error) {
 		const deletedBefore = isNotFound(error) && mayHaveActed(earlierAttemptsOf(error));
-		if (!deletedBefore) {
-			if (!isNotFound(error)) throw asNodeError(this.getNode(), error, itemIndex);
-			throw notFoundError(
-				this.getNode(),
-				error,
-				`HeyGen has no video with ID "${videoId}"`,
-				'It may have been deleted already, or the ID belongs to another account.',
-				itemIndex,
-			);
-		}
+		if (!deletedBefore)
+			asVideoError(this, videoId, 'It may have been deleted already', itemIndex)(error);
 		this.logger.debug('A retried video delete got 404 after an attempt that may have acted', {
 			videoId,
 		});
