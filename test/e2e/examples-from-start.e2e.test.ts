@@ -1,5 +1,5 @@
 /**
- * Every example as a newcomer meets it: `npm start`'s own session (the stand-in, the credential, the
+ * A newcomer's first run, every example as they meet it: `npm start`'s own session (the stand-in, the credential, the
  * examples imported, the owner), then each example that a manual run can start, executed through the
  * REST call the editor's *Execute workflow* makes. Each must end green, with items where items belong.
  */
@@ -22,6 +22,7 @@ interface Workflow {
 		type: string;
 		disabled?: boolean;
 		notes?: string;
+		notesInFlow?: boolean;
 		parameters: { content?: string } & Record<string, unknown>;
 	}>;
 }
@@ -129,7 +130,7 @@ it('npm start imports every example; each but the MCP server starts from Run now
 it('the audit ends green with every asset summarized, Slack switched off with a note that says where the summary is', async () => {
 	const workflow = await rest<Workflow>('/rest/workflows/hgAssetAudit0001');
 	const slack = workflow.nodes.find((node) => node.name === 'Post to Slack');
-	expect(slack).toMatchObject({ disabled: true, notes: SLACK_OFF_NOTE });
+	expect(slack).toMatchObject({ disabled: true, notes: SLACK_OFF_NOTE, notesInFlow: true });
 	const note = workflow.nodes.find((node) => node.name === 'About this workflow');
 	expect(note?.parameters.content).toContain(AUDIT_SLACK_OFF_STEP);
 	expect(note?.parameters.content).not.toContain('Pick your Slack credential');
@@ -138,6 +139,8 @@ it('the audit ends green with every asset summarized, Slack switched off with a 
 	expectGreen(run);
 	const [summary] = items(run, 'Summarize by type and folder');
 	expect(summary.json.total).toBe(standIn().assets.length);
+	// A switched-off node passes its input on unchanged; it must not have run (and failed).
+	expect(run.resultData.runData['Post to Slack'][0].executionStatus).toBe('success');
 	// The videos beside the assets, by status, in the text that goes to Slack.
 	const [library] = items(run, 'Add the videos');
 	const videos = library.json.videos as { total: number; by_status: Record<string, number> };
