@@ -84,7 +84,9 @@ describe('the Video resource, headless', () => {
 	});
 
 	it('downloads arrive whole though each URL expires before the batch is done: expired ones are asked for afresh', async () => {
-		standIn.set({ videoUrlTtlMs: 1500, latencyMs: 200 });
+		// Each 150 kB file takes 1 s over this link and two move at once, so the fourth pair starts at
+		// least 3 s after the list signed its URLs: past their 2.5 s, however fast the machine is.
+		standIn.set({ videoUrlTtlMs: 2500, linkBytesPerSecond: 150_000 });
 		const result = await executeWorkflow(n8n, 'e2eVideoFiles001');
 		expect({ status: result.run.status, error: runError(result.run)?.message }).toEqual({
 			status: 'success',
