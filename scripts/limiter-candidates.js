@@ -10,26 +10,31 @@
 // n8n's per-item CPU: CPU ms of serial work before each item's first request.
 const MAX = 50,
 	START = 10;
+/**
+ * @param {any} policy
+ * @param {{ N?: number, L?: number, K?: (done: number) => number, CPU?: number, rise?: number }} options
+ */
 function simulate(policy, { N = 400, L = 50, K = () => Infinity, CPU = 2.5, rise = 0 }) {
 	let t = 0,
-		served = 0,
 		inFlight = 0,
 		serverIn = 0,
 		done = 0,
 		r429 = 0,
 		maxIn = 0;
-	const events = []; // {at, fn}
-	const push = (at, fn) => {
+	/** @type {Array<{ at: number, fn: () => void }>} */
+	const events = [];
+	const push = (/** @type {number} */ at, /** @type {() => void} */ fn) => {
 		events.push({ at, fn });
 		events.sort((a, b) => a.at - b.at);
 	};
-	const queue = []; // items waiting for a place: {tries}
+	/** @type {Array<{ tries: number, take: () => void }>} items waiting for a place */
+	const queue = [];
 	let cpuFree = 0,
 		next = 0;
 	const st = policy.init();
 	const pump = () => {
 		while (queue.length && inFlight < Math.floor(st.limit)) {
-			const item = queue.shift();
+			const item = /** @type {{ tries: number, take: () => void }} */ (queue.shift());
 			inFlight++;
 			maxIn = Math.max(maxIn, inFlight);
 			const sentAt = inFlight,
@@ -73,12 +78,21 @@ function simulate(policy, { N = 400, L = 50, K = () => Infinity, CPU = 2.5, rise
 	};
 	for (let w = 0; w < W; w++) take();
 	while (events.length) {
-		const e = events.shift();
+		const e = /** @type {{ at: number, fn: () => void }} */ (events.shift());
 		t = e.at;
 		e.fn();
 	}
 	return { ms: Math.round(t), r429, maxIn };
 }
+/**
+ * @typedef {object} Policy
+ * @property {number} [workers] items worked on at once (default: MAX)
+ * @property {boolean} [retryNow] a 429 with others in flight is retried without backoff
+ * @property {() => any} init
+ * @property {(s: any, rtt: number, sentAt: number) => void} answered
+ * @property {(s: any, sentAt: number, inFlight: number) => void} refused
+ */
+/** @type {Record<string, Policy>} */
 const policies = {
 	'old AIMD (max 10)': {
 		workers: 10,
@@ -182,8 +196,8 @@ const policies = {
 const cases = {
 	unlimited: {},
 	'limit 8': { K: () => 8 },
-	'limit 8 -> 4 at item 200': { K: (d) => (d < 200 ? 8 : 4) },
-	'limit 4 -> 16 at item 200': { K: (d) => (d < 200 ? 4 : 16) },
+	'limit 8 -> 4 at item 200': { K: (/** @type {number} */ d) => (d < 200 ? 8 : 4) },
+	'limit 4 -> 16 at item 200': { K: (/** @type {number} */ d) => (d < 200 ? 4 : 16) },
 	'limit 1': { K: () => 1, N: 100 },
 	'latency rises above 8 (+10 ms each)': { rise: 10 },
 };
