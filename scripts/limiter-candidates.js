@@ -45,10 +45,16 @@ function simulate(policy, { N = 400, L = 50, K = () => Infinity, CPU = 2.5, rise
 					inFlight--;
 					policy.refused(st, sentAt, inFlight);
 					item.tries++;
-					push(t + (policy.retryNow && sentAt >= 2 ? 0 : 1000 * 2 ** (item.tries - 1)), () => {
-						queue.unshift(item);
-						pump();
-					});
+					push(
+						t +
+							(policy.retryNow && sentAt >= 2 && item.tries === 1
+								? 0
+								: 1000 * 2 ** (item.tries - 1)),
+						() => {
+							queue.unshift(item);
+							pump();
+						},
+					);
 					pump();
 				});
 				continue;

@@ -1,8 +1,9 @@
 /**
  * The pure limiter against a simulated HeyGen account, on a simulated clock: every item's request
  * takes a place (mayStart/started), the account answers after its latency or refuses at once with
- * 429, and the answer goes back through answered/rateLimited, as transport/retry.ts does. A 429 for
- * too many at once is retried as soon as a place is free; another waits its Retry-After or backoff.
+ * 429, and the answer goes back through answered/rateLimited, as transport/retry.ts does. A request's
+ * first 429 for too many at once is retried as soon as a place is free; another waits its Retry-After
+ * or backoff.
  * Deterministic: it proves how the limiter behaves over a whole job without a server or real time.
  */
 import {
@@ -67,7 +68,8 @@ export function runJob(items: number, account: Account, state: LimiterState): Jo
 			result.rateLimited += 1;
 			state = rateLimited(state, ticket, now, account.retryAfterMs);
 			const backoff =
-				account.retryAfterMs ?? (refusedForConcurrency(ticket) ? 0 : 1000 * 2 ** tries);
+				account.retryAfterMs ??
+				(refusedForConcurrency(ticket) && tries === 0 ? 0 : 1000 * 2 ** tries);
 			at(now + backoff, () => waiting.unshift(tries + 1));
 			return;
 		}

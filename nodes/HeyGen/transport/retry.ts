@@ -223,10 +223,16 @@ export async function sendWithRetries(
 		limiter.release(ticket, status === 429 ? { rateLimited: { waitMs: asked } } : 'answered');
 		const retry = retryFor(status, used);
 		if (!retry) return { response, earlier };
+		// A request's first 429 for too many at once, with no wait asked: the limiter is lower now, and
+		// a place is the wait. A second one backs off, so a quota that looks like a level cannot spend
+		// the request's retries in a moment.
+		const lowered =
+			status === 429 &&
+			asked === undefined &&
+			used.rateLimits === 0 &&
+			refusedForConcurrency(ticket);
 		earlier.push(String(status));
 		used[retry] += 1;
-		// A 429 for too many at once, with no wait asked: the limiter is lower now; a place is the wait.
-		const lowered = status === 429 && asked === undefined && refusedForConcurrency(ticket);
 		await wait(context, lowered ? 0 : backoff, what);
 	}
 }
