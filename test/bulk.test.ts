@@ -374,6 +374,14 @@ describe("without Requests at Once: the limiter finds the account's pace", () =>
 		expect(during).toEqual([]);
 	});
 
+	it('a burst of 60 429s without Retry-After on every request (a quota, not a level): no item fails', async () => {
+		standIn.set({ latencyMs: 20 });
+		standIn.addFault({ kind: 'status', status: 429, times: 60 });
+		const items = await run(perItem('get'), idItems(ids().slice(0, 100)));
+		expect(items.map((item) => item.json.id)).toEqual(ids().slice(0, 100));
+		expect(standIn.requests.filter((request) => request.status === 429)).toHaveLength(60);
+	});
+
 	it('latency rising with load and no 429: the climb stops below the maximum', async () => {
 		standIn.set({ latencyMs: 30, slowAbove: { above: 8, msEach: 15 } });
 		const items = await run(perItem('get'), idItems(ids()));
