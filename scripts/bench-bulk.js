@@ -250,6 +250,50 @@ function writeDoc(rows, targets, o, runtime) {
 	writeReport('bulk', lines);
 }
 
+/**
+ * Issue 23's rows: Delete of M on an unlimited account and Get of M on one limited to L, the HeyGen
+ * node beside the HTTP Request node.
+ * @param {any} n8n @param {Awaited<ReturnType<typeof startStandIn>>} standIn
+ * @param {{ issueItems: number, issueLimit: number, latencyMs: number }} o
+ */
+async function issueRows(n8n, standIn, o) {
+	const m = o.issueItems;
+	const floor = (/** @type {number} */ at) => Math.round((m * o.latencyMs) / at);
+	const row = (/** @type {Omit<Parameters<typeof runJob>[2], 'items'>} */ spec) =>
+		runJob(n8n, standIn, { items: m, ...spec });
+	const limited = String(o.issueLimit);
+	return [
+		await row({
+			job: 'Delete',
+			variant: 'HeyGen node',
+			id: 'bulkDeleteHeyGen',
+			account: 'unlimited',
+			floorMs: floor(REQUESTS_AT_ONCE.max),
+		}),
+		await row({
+			job: 'Delete',
+			variant: 'HTTP Request node',
+			id: 'bulkDeleteHttp01',
+			account: 'unlimited',
+			floorMs: o.latencyMs,
+		}),
+		await row({
+			job: 'Get',
+			variant: 'HeyGen node',
+			id: 'bulkGetHeyGen001',
+			account: limited,
+			floorMs: floor(o.issueLimit),
+		}),
+		await row({
+			job: 'Get',
+			variant: 'HTTP Request node',
+			id: 'bulkGetHttp00001',
+			account: limited,
+			floorMs: floor(o.issueLimit),
+		}),
+	];
+}
+
 async function main() {
 	const o = {
 		items: Number(arg('items', '1000')),
@@ -273,39 +317,7 @@ async function main() {
 		const c = REQUESTS_AT_ONCE.max;
 		const floor = (/** @type {number} */ n, /** @type {number} */ at) =>
 			Math.round((n * o.latencyMs) / at);
-		const m = o.issueItems;
-		const issueRow = (/** @type {Omit<Parameters<typeof runJob>[2], 'items'>} */ spec) =>
-			runJob(n8n, standIn, { items: m, ...spec });
-		rows.push(
-			await issueRow({
-				job: 'Delete',
-				variant: 'HeyGen node',
-				id: 'bulkDeleteHeyGen',
-				account: 'unlimited',
-				floorMs: floor(m, c),
-			}),
-			await issueRow({
-				job: 'Delete',
-				variant: 'HTTP Request node',
-				id: 'bulkDeleteHttp01',
-				account: 'unlimited',
-				floorMs: o.latencyMs,
-			}),
-			await issueRow({
-				job: 'Get',
-				variant: 'HeyGen node',
-				id: 'bulkGetHeyGen001',
-				account: String(o.issueLimit),
-				floorMs: floor(m, o.issueLimit),
-			}),
-			await issueRow({
-				job: 'Get',
-				variant: 'HTTP Request node',
-				id: 'bulkGetHttp00001',
-				account: String(o.issueLimit),
-				floorMs: floor(m, o.issueLimit),
-			}),
-		);
+		rows.push(...(await issueRows(n8n, standIn, o)));
 		// --items 0 --uploads 0: issue 23's rows alone.
 		const jobs = o.items > 0 ? ['Delete', 'Get'] : [];
 		for (const [job, heyGenId, httpId] of [
