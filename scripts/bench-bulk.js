@@ -228,7 +228,7 @@ function writeDoc(rows, targets, o, runtime) {
 		'# Bulk jobs',
 		'',
 		`Written by \`npm run bench:bulk\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine}. n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion}.`,
-		`Stand-in on loopback, ${o.latencyMs} ms latency per request; one execution per row; time is the acting node's own execution time in n8n's run data (the Get Many that lists the assets first is not counted). The HeyGen node runs without Requests at Once (automatic: from ${REQUESTS_AT_ONCE.default} up to ${REQUESTS_AT_ONCE.max} at once); the HTTP Request node (4.2, no batching) sends one request per item, all at once. "Limited to K" accounts answer 429 to an API request that arrives while K are being answered. Load average at the start: ${os
+		`Stand-in on loopback, ${o.latencyMs} ms latency per request; one execution per row; time is the acting node's own execution time in n8n's run data (the Get Many that lists the assets first is not counted). The HeyGen node runs without Requests at Once (automatic: from ${REQUESTS_AT_ONCE.default} up to ${REQUESTS_AT_ONCE.max} at once); the HTTP Request node (4.2, no batching) sends one request per item, all at once. "Limited to K" accounts answer 429 to an API request that arrives while K are being answered. Load average when written (1, 5, 15 min): ${os
 			.loadavg()
 			.map((l) => l.toFixed(2))
 			.join(', ')}.`,
