@@ -20,17 +20,9 @@ const path = require('node:path');
 const { arg } = require('./lib/args');
 const { writeReport } = require('./lib/bench-report');
 const { ensureRuntime } = require('./n8n-runtime');
-const {
-	PROJECT_ROOT,
-	createN8n,
-	executeWorkflow,
-	importCredentials,
-	importWorkflows,
-	nodeItems,
-	runError,
-} = require('./lib/n8n');
+const { startHeyGenN8n } = require('./lib/heygen-n8n');
+const { PROJECT_ROOT, executeWorkflow, nodeItems, runError } = require('./lib/n8n');
 const { chainWorkflow, heyGenNode, readFilesNode } = require('./lib/workflows');
-const { startStandIn } = require('../test/stand-in/heygen-stand-in');
 /** Requests at Once, its default and the automatic maximum, as the built node has them. */
 const { REQUESTS_AT_ONCE } = require(
 	path.join(PROJECT_ROOT, 'dist', 'nodes', 'HeyGen', 'execution', 'run.js'),
@@ -97,7 +89,7 @@ const nodeTime = (run, node) => run?.data?.resultData?.runData?.[node]?.[0]?.exe
 
 /**
  * One execution of a job.
- * @param {any} n8n @param {Awaited<ReturnType<typeof startStandIn>>} standIn
+ * @param {any} n8n @param {import('./lib/heygen-n8n').StandIn} standIn
  * @param {{ job: string, variant: string, id: string, items: number, account: string, floorMs: number }} spec
  */
 async function runJob(n8n, standIn, spec) {
@@ -253,7 +245,7 @@ function writeDoc(rows, targets, o, runtime) {
 /**
  * Issue 23's rows: Delete of M on an unlimited account and Get of M on one limited to L, the HeyGen
  * node beside the HTTP Request node.
- * @param {any} n8n @param {Awaited<ReturnType<typeof startStandIn>>} standIn
+ * @param {any} n8n @param {import('./lib/heygen-n8n').StandIn} standIn
  * @param {{ issueItems: number, issueLimit: number, latencyMs: number }} o
  */
 async function issueRows(n8n, standIn, o) {
@@ -304,16 +296,19 @@ async function main() {
 		issueLimit: Number(arg('issue-limit', '8')),
 	};
 	const runtime = await ensureRuntime();
-	const standIn = await startStandIn({ assets: 1, folders: 0, latencyMs: o.latencyMs });
 	const files = writeUploads(o.uploads);
-	const n8n = await createN8n({ runtime, env: { N8N_RESTRICT_FILE_ACCESS_TO: files } });
+	const set = await startHeyGenN8n({
+		account: { assets: 1, folders: 0, latencyMs: o.latencyMs },
+		credentials: [HEYGEN],
+		otherCredentials: (standIn) => [
+			{ ...HEADER, type: 'httpHeaderAuth', data: { name: 'x-api-key', value: standIn.apiKey } },
+		],
+		n8n: { env: { N8N_RESTRICT_FILE_ACCESS_TO: files } },
+		workflows: (standIn) => workflows(standIn.url, files),
+	});
+	const { standIn, n8n } = set;
 	const rows = [];
 	try {
-		await importCredentials(n8n, [
-			{ ...HEYGEN, type: 'heyGenApi', data: { apiKey: standIn.apiKey, baseUrl: standIn.url } },
-			{ ...HEADER, type: 'httpHeaderAuth', data: { name: 'x-api-key', value: standIn.apiKey } },
-		]);
-		await importWorkflows(n8n, workflows(standIn.url, files));
 		const c = REQUESTS_AT_ONCE.max;
 		const floor = (/** @type {number} */ n, /** @type {number} */ at) =>
 			Math.round((n * o.latencyMs) / at);
@@ -374,8 +369,7 @@ async function main() {
 				}),
 			);
 	} finally {
-		await standIn.close();
-		fs.rmSync(n8n.userFolder, { recursive: true, force: true });
+		await set.close();
 		fs.rmSync(files, { recursive: true, force: true });
 	}
 	const targets = [...issueTargetsOf(rows, o), ...targetsOf(rows, o)];

@@ -9,55 +9,39 @@
  */
 'use strict';
 
-const fs = require('node:fs');
 const os = require('node:os');
 
 const { arg } = require('./lib/args');
 const { writeReport } = require('./lib/bench-report');
 const { ensureRuntime } = require('./n8n-runtime');
-const {
-	createN8n,
-	executeWorkflow,
-	importCredentials,
-	importWorkflows,
-	nodeItems,
-	watchPeakRss,
-} = require('./lib/n8n');
+const { withHeyGenN8n } = require('./lib/heygen-n8n');
+const { executeWorkflow, nodeItems, watchPeakRss } = require('./lib/n8n');
 const { heyGenWorkflow } = require('./lib/workflows');
-const { startStandIn } = require('../test/stand-in/heygen-stand-in');
 
 const MiB = 1024 * 1024;
 
+const CREDENTIAL = { id: 'benchHeyGenCred1', name: 'HeyGen' };
+
 /**
  * One n8n run against a fresh stand-in.
- * @param {{ node: string, n8n: string }} runtime
  * @param {{ assets: number, fileSizeBytes: number, latencyMs: number, parameters: Record<string, unknown> }} setup
  */
-async function measure(runtime, setup) {
-	const standIn = await startStandIn({
-		assets: { image: setup.assets },
-		folders: 0,
-		seed: 3,
-		fileSizeBytes: setup.fileSizeBytes,
-		latencyMs: setup.latencyMs,
-	});
-	const n8n = await createN8n({ runtime, env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } });
-	try {
-		await importCredentials(n8n, [
-			{
-				id: 'benchHeyGenCred1',
-				name: 'HeyGen',
-				type: 'heyGenApi',
-				data: { apiKey: standIn.apiKey, baseUrl: standIn.url },
-			},
-		]);
-		await importWorkflows(n8n, [
-			heyGenWorkflow(
-				'benchDownload001',
-				{ download: true, ...setup.parameters },
-				{ id: 'benchHeyGenCred1', name: 'HeyGen' },
-			),
-		]);
+async function measure(setup) {
+	const options = {
+		account: {
+			assets: { image: setup.assets },
+			folders: 0,
+			seed: 3,
+			fileSizeBytes: setup.fileSizeBytes,
+			latencyMs: setup.latencyMs,
+		},
+		credentials: [CREDENTIAL],
+		n8n: { env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } },
+		workflows: () => [
+			heyGenWorkflow('benchDownload001', { download: true, ...setup.parameters }, CREDENTIAL),
+		],
+	};
+	return await withHeyGenN8n(options, async ({ standIn, n8n }) => {
 		/** @type {{ stop: () => number } | undefined} */
 		let watcher;
 		const result = await executeWorkflow(n8n, 'benchDownload001', {
@@ -82,10 +66,7 @@ async function measure(runtime, setup) {
 			downloadSpanMs: span,
 			maxInFlight: standIn.fileStats.maxInFlight,
 		};
-	} finally {
-		await standIn.close();
-		fs.rmSync(n8n.userFolder, { recursive: true, force: true });
-	}
+	});
 }
 
 async function main() {
@@ -99,7 +80,7 @@ async function main() {
 	/** @type {string[]} */
 	const memoryRows = [];
 	for (const size of sizes) {
-		const figures = await measure(runtime, {
+		const figures = await measure({
 			assets: 2,
 			fileSizeBytes: size * MiB,
 			latencyMs: 0,
@@ -118,7 +99,7 @@ async function main() {
 	/** @type {string[]} */
 	const speedRows = [];
 	for (const concurrency of [1, 4]) {
-		const figures = await measure(runtime, {
+		const figures = await measure({
 			assets: files,
 			fileSizeBytes: MiB,
 			latencyMs: 20,

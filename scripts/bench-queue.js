@@ -25,6 +25,7 @@ const {
 	watchPeakRss,
 } = require('./lib/n8n');
 const { MiB, writeFileOfMiB } = require('./lib/files');
+const { heyGenCredential } = require('./lib/heygen-n8n');
 const { startQueueCluster } = require('./lib/queue');
 const { heyGenNode, readFilesNode, webhookWorkflow } = require('./lib/workflows');
 const { writeReport } = require('./lib/bench-report');
@@ -121,9 +122,7 @@ async function measureMode(runtime, mode, sizes) {
 		binaryDataMode: mode === 'database' ? undefined : mode,
 		env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir },
 		beforeStart: async (main) => {
-			await importCredentials(main, [
-				{ ...CREDENTIAL, type: 'heyGenApi', data: { apiKey, baseUrl: standIn.url } },
-			]);
+			await importCredentials(main, [heyGenCredential(standIn, CREDENTIAL)]);
 			const list = workflows(filesDir);
 			await importWorkflows(main, list);
 			for (const { id } of list)

@@ -16,61 +16,51 @@ const path = require('node:path');
 const { arg } = require('./lib/args');
 const { writeReport } = require('./lib/bench-report');
 const { ensureRuntime } = require('./n8n-runtime');
-const {
-	createN8n,
-	executeWorkflow,
-	importCredentials,
-	importWorkflows,
-	nodeItems,
-	watchPeakRss,
-} = require('./lib/n8n');
+const { withHeyGenN8n } = require('./lib/heygen-n8n');
+const { executeWorkflow, nodeItems, watchPeakRss } = require('./lib/n8n');
 const { MiB, writeFileOfMiB } = require('./lib/files');
 const { uploadFromDiskWorkflow } = require('./lib/workflows');
-const { startStandIn } = require('../test/stand-in/heygen-stand-in');
 
 const CREDENTIAL = { id: 'benchHeyGenCred1', name: 'HeyGen' };
 
 /**
  * Peak RSS of one n8n run that reads (and uploads) a file of `size` MiB.
- * @param {{ node: string, n8n: string }} runtime @param {number} size @param {boolean} upload
+ * @param {number} size @param {boolean} upload
  */
-async function measure(runtime, size, upload) {
-	const standIn = await startStandIn({ assets: 1, folders: 0 });
+async function measure(size, upload) {
 	const files = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-bench-upload-'));
 	const file = writeFileOfMiB(path.join(files, `clip-${size}.mp4`), size);
-	const n8n = await createN8n({
-		runtime,
-		env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem', N8N_RESTRICT_FILE_ACCESS_TO: files },
-	});
+	const options = {
+		account: { assets: 1, folders: 0 },
+		credentials: [CREDENTIAL],
+		n8n: {
+			env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem', N8N_RESTRICT_FILE_ACCESS_TO: files },
+		},
+		workflows: () => [uploadFromDiskWorkflow('benchUpload00001', file, CREDENTIAL, { upload })],
+	};
 	try {
-		await importCredentials(n8n, [
-			{ ...CREDENTIAL, type: 'heyGenApi', data: { apiKey: standIn.apiKey, baseUrl: standIn.url } },
-		]);
-		await importWorkflows(n8n, [
-			uploadFromDiskWorkflow('benchUpload00001', file, CREDENTIAL, { upload }),
-		]);
-		/** @type {{ stop: () => number } | undefined} */
-		let watcher;
-		const result = await executeWorkflow(n8n, 'benchUpload00001', {
-			onSpawn: (child) => (watcher = watchPeakRss(child.pid ?? 0)),
-			timeoutMs: 20 * 60_000,
+		return await withHeyGenN8n(options, async ({ standIn, n8n }) => {
+			/** @type {{ stop: () => number } | undefined} */
+			let watcher;
+			const result = await executeWorkflow(n8n, 'benchUpload00001', {
+				onSpawn: (child) => (watcher = watchPeakRss(child.pid ?? 0)),
+				timeoutMs: 20 * 60_000,
+			});
+			const peakRss = watcher?.stop() ?? 0;
+			if (result.run?.status !== 'success') {
+				throw new Error(
+					`the run failed: ${JSON.stringify(result.run?.data?.resultData?.error ?? result.stdout.slice(-500))}`,
+				);
+			}
+			if (upload) {
+				const [asset] = nodeItems(result.run, 'HeyGen');
+				const [received] = standIn.uploads;
+				if (!asset || received?.size !== size * MiB)
+					throw new Error(`the stand-in received ${received?.size} bytes, not ${size * MiB}`);
+			}
+			return { peakRss, via: standIn.uploads[0]?.via ?? '-', runMs: result.ms };
 		});
-		const peakRss = watcher?.stop() ?? 0;
-		if (result.run?.status !== 'success') {
-			throw new Error(
-				`the run failed: ${JSON.stringify(result.run?.data?.resultData?.error ?? result.stdout.slice(-500))}`,
-			);
-		}
-		if (upload) {
-			const [asset] = nodeItems(result.run, 'HeyGen');
-			const [received] = standIn.uploads;
-			if (!asset || received?.size !== size * MiB)
-				throw new Error(`the stand-in received ${received?.size} bytes, not ${size * MiB}`);
-		}
-		return { peakRss, via: standIn.uploads[0]?.via ?? '-', runMs: result.ms };
 	} finally {
-		await standIn.close();
-		fs.rmSync(n8n.userFolder, { recursive: true, force: true });
 		fs.rmSync(files, { recursive: true, force: true });
 	}
 }
@@ -85,8 +75,8 @@ async function main() {
 	/** @type {string[]} */
 	const rows = [];
 	for (const size of sizes) {
-		const readOnly = await measure(runtime, size, false);
-		const uploaded = await measure(runtime, size, true);
+		const readOnly = await measure(size, false);
+		const uploaded = await measure(size, true);
 		const mib = (/** @type {number} */ bytes) => `${(bytes / MiB).toFixed(0)} MiB`;
 		console.log(
 			`${`${size} MiB`.padStart(9)}   ${mib(readOnly.peakRss).padStart(9)}   ${mib(uploaded.peakRss).padStart(13)}   ${uploaded.via.padStart(11)}   ${(uploaded.runMs / 1000).toFixed(1)} s`,

@@ -11,21 +11,12 @@
  */
 'use strict';
 
-const fs = require('node:fs');
-
 const { arg } = require('./lib/args');
 const { writeReport } = require('./lib/bench-report');
 const { ensureRuntime } = require('./n8n-runtime');
-const {
-	createN8n,
-	executeWorkflow,
-	importCredentials,
-	importWorkflows,
-	n8nCommand,
-	startServer,
-} = require('./lib/n8n');
+const { startHeyGenN8n } = require('./lib/heygen-n8n');
+const { executeWorkflow, n8nCommand, startServer } = require('./lib/n8n');
 const { heyGenWorkflow, triggerToSinkWorkflow } = require('./lib/workflows');
-const { startStandIn } = require('../test/stand-in/heygen-stand-in');
 
 const CREDENTIAL = { id: 'benchVideosCred1', name: 'HeyGen' };
 const LISTING_ID = 'benchVideoList01';
@@ -56,22 +47,10 @@ async function main() {
 	const latencyMs = Number(arg('latency', '20'));
 	const runtime = await ensureRuntime();
 	const newestTs = Math.floor(Date.now() / 1000) - 600;
-	const standIn = await startStandIn({
-		assets: 1,
-		folders: 3,
-		videos: count,
-		seed: 5,
-		latencyMs,
-		newestTs,
-	});
-	const n8n = await createN8n({ runtime });
-	/** @type {string[]} */
-	const lines = [];
-	try {
-		await importCredentials(n8n, [
-			{ ...CREDENTIAL, type: 'heyGenApi', data: { apiKey: standIn.apiKey, baseUrl: standIn.url } },
-		]);
-		await importWorkflows(n8n, [
+	const set = await startHeyGenN8n({
+		account: { assets: 1, folders: 3, videos: count, seed: 5, latencyMs, newestTs },
+		credentials: [CREDENTIAL],
+		workflows: (standIn) => [
 			heyGenWorkflow(LISTING_ID, { resource: 'video', returnAll: true }, CREDENTIAL, 2),
 			triggerToSinkWorkflow({
 				id: TRIGGER_ID,
@@ -82,8 +61,12 @@ async function main() {
 				parameters: { event: 'videoCompleted' },
 				body: '={{ JSON.stringify({ id: $json.id }) }}',
 			}),
-		]);
-
+		],
+	});
+	const { standIn, n8n } = set;
+	/** @type {string[]} */
+	const lines = [];
+	try {
 		standIn.reset();
 		const started = Date.now();
 		const listed = await executeWorkflow(n8n, LISTING_ID);
@@ -143,8 +126,7 @@ async function main() {
 			await server.stop();
 		}
 	} finally {
-		await standIn.close();
-		fs.rmSync(n8n.userFolder, { recursive: true, force: true });
+		await set.close();
 	}
 	writeReport('videos', lines);
 }

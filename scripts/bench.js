@@ -14,21 +14,13 @@
  */
 'use strict';
 
-const fs = require('node:fs');
 const os = require('node:os');
 
 const { arg } = require('./lib/args');
 const { writeReport } = require('./lib/bench-report');
 const { ensureRuntime } = require('./n8n-runtime');
-const {
-	createN8n,
-	executeWorkflow,
-	importCredentials,
-	importWorkflows,
-	nodeItems,
-	watchPeakRss,
-} = require('./lib/n8n');
-const { startStandIn } = require('../test/stand-in/heygen-stand-in');
+const { startHeyGenN8n } = require('./lib/heygen-n8n');
+const { executeWorkflow, nodeItems, watchPeakRss } = require('./lib/n8n');
 
 const LIST = { v1: '/v1/asset/list', v3: '/v3/assets' };
 const MiB = 1024 * 1024;
@@ -153,7 +145,7 @@ const VARIANTS = [
 /**
  * Return All on a busy account: an upload lands after every `every` list pages. Checks that every
  * asset there throughout comes out exactly once.
- * @param {any} n8n @param {Awaited<ReturnType<typeof startStandIn>>} standIn
+ * @param {any} n8n @param {import('./lib/heygen-n8n').StandIn} standIn
  * @param {{ size: number, every: number, latencyMs: number }} options
  */
 async function busyRows(n8n, standIn, { size, every, latencyMs }) {
@@ -214,28 +206,25 @@ async function main() {
 	const busySize = Number(arg('busy', '10000'));
 	const busyEvery = Number(arg('busy-every', '4'));
 	const runtime = await ensureRuntime();
-	const standIn = await startStandIn({ assets: 10, folders: 0, latencyMs });
-	const n8n = await createN8n({ runtime });
-	/** @type {Array<Record<string, any>>} */
-	const rows = [];
-	/** @type {Array<Record<string, any>>} */
-	let busy = [];
-	try {
-		await importCredentials(n8n, [
-			{
-				id: 'benchHeyGenCred1',
-				name: 'HeyGen',
-				type: 'heyGenApi',
-				data: { apiKey: standIn.apiKey, baseUrl: standIn.url },
-			},
+	const set = await startHeyGenN8n({
+		account: { assets: 10, folders: 0, latencyMs },
+		credentials: [{ id: 'benchHeyGenCred1', name: 'HeyGen' }],
+		otherCredentials: (standIn) => [
 			{
 				id: 'benchHeaderCred1',
 				name: 'HeyGen header',
 				type: 'httpHeaderAuth',
 				data: { name: 'x-api-key', value: standIn.apiKey },
 			},
-		]);
-		await importWorkflows(n8n, workflows(standIn.url));
+		],
+		workflows: (standIn) => workflows(standIn.url),
+	});
+	const { standIn, n8n } = set;
+	/** @type {Array<Record<string, any>>} */
+	const rows = [];
+	/** @type {Array<Record<string, any>>} */
+	let busy = [];
+	try {
 		console.log(
 			`n8n ${runtime.n8nVersion}, Node ${runtime.nodeVersion}; stand-in latency ${latencyMs} ms per request; ${runs} runs each, median shown.\n`,
 		);
@@ -285,8 +274,7 @@ async function main() {
 		}
 		busy = await busyRows(n8n, standIn, { size: busySize, every: busyEvery, latencyMs });
 	} finally {
-		await standIn.close();
-		fs.rmSync(n8n.userFolder, { recursive: true, force: true });
+		await set.close();
 	}
 
 	/** @type {Array<[string, boolean]>} */
