@@ -98,39 +98,32 @@ function simulate(policy, { N = 400, L = 50, K = () => Infinity, CPU = 2.5, rise
  * @property {(s: any, rtt: number, sentAt: number) => void} answered
  * @property {(s: any, sentAt: number, inFlight: number) => void} refused
  */
+/**
+ * Additive increase, halving on a 429 (the limiter before issue 23), from `start` up to `max`.
+ * @param {number} start @param {number} max @returns {Policy}
+ */
+function aimd(start, max) {
+	return {
+		init: () => ({ limit: start, ceiling: max, max, calm: 0 }),
+		answered(s) {
+			s.limit = Math.min(s.ceiling, s.limit + 1 / s.limit);
+			if (s.limit >= s.ceiling && ++s.calm >= 50 && s.ceiling < s.max) {
+				s.ceiling++;
+				s.calm = 0;
+			}
+		},
+		refused(s, sentAt) {
+			if (sentAt >= 2) s.ceiling = Math.max(1, Math.min(s.ceiling, sentAt - 1));
+			s.limit = Math.min(s.ceiling, Math.max(1, s.limit / 2));
+			s.calm = 0;
+		},
+	};
+}
+
 /** @type {Record<string, Policy>} */
 const policies = {
-	'old AIMD (max 10)': {
-		workers: 10,
-		init: () => ({ limit: 10, ceiling: 10, max: 10, calm: 0 }),
-		answered(s) {
-			s.limit = Math.min(s.ceiling, s.limit + 1 / s.limit);
-			if (s.limit >= s.ceiling && ++s.calm >= 50 && s.ceiling < s.max) {
-				s.ceiling++;
-				s.calm = 0;
-			}
-		},
-		refused(s, sentAt) {
-			if (sentAt >= 2) s.ceiling = Math.max(1, Math.min(s.ceiling, sentAt - 1));
-			s.limit = Math.min(s.ceiling, Math.max(1, s.limit / 2));
-			s.calm = 0;
-		},
-	},
-	'AIMD up to 50': {
-		init: () => ({ limit: START, ceiling: MAX, max: MAX, calm: 0 }),
-		answered(s) {
-			s.limit = Math.min(s.ceiling, s.limit + 1 / s.limit);
-			if (s.limit >= s.ceiling && ++s.calm >= 50 && s.ceiling < s.max) {
-				s.ceiling++;
-				s.calm = 0;
-			}
-		},
-		refused(s, sentAt) {
-			if (sentAt >= 2) s.ceiling = Math.max(1, Math.min(s.ceiling, sentAt - 1));
-			s.limit = Math.min(s.ceiling, Math.max(1, s.limit / 2));
-			s.calm = 0;
-		},
-	},
+	'old AIMD (max 10)': { workers: 10, ...aimd(10, 10) },
+	'AIMD up to 50': aimd(START, MAX),
 	'Vegas (a3 b6) up to 50, 429 halves': {
 		init: () => ({ limit: START, min: Infinity }),
 		answered(s, rtt) {
