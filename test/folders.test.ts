@@ -1,7 +1,8 @@
 /**
- * Folders after v1: the stand-in's GET /v3/folders/{folder_id} and its v1 sunset switch,
- * Folder → Get, and what the folder picker and Folder → Get Many do when /v1/folders is gone — all
- * with n8n-core's contexts against the stand-in over real HTTP.
+ * Folders: Folder → Get and Get Many, the folder picker, the stand-in's GET /v3/folders/{folder_id}
+ * and its v1 sunset switch, and what the picker and Get Many do when /v1/folders is gone — all with
+ * n8n-core's contexts against the stand-in over real HTTP. (The folder tree's walk, pure:
+ * folder-tree.test.ts.)
  */
 import {
 	type INodeExecutionData,
@@ -312,5 +313,138 @@ describe('the stand-in without /v3/folders (as in HeyGen’s published spec)', (
 			headers: { 'x-api-key': standIn.apiKey },
 		});
 		expect(served.status).toBe(200);
+	});
+});
+
+describe('Folder picker (listSearch)', () => {
+	// 130 folders: two pages of the picker.
+	let library: StandIn;
+	beforeAll(async () => {
+		library = await startStandIn({ assets: 10, folders: 130, seed: 3 });
+	});
+	afterAll(async () => {
+		await library.close();
+	});
+	beforeEach(() => library.reset());
+	const credentials = () => ({ apiKey: library.apiKey, baseUrl: library.url });
+
+	it('lists folders a page at a time, following the token', async () => {
+		const first = await searchFolders(credentials());
+		expect(first.results).toHaveLength(100);
+		expect(first.paginationToken).toEqual(expect.any(String));
+		const second = await searchFolders(credentials(), undefined, first.paginationToken);
+		expect(second.results).toHaveLength(30);
+		expect(second.paginationToken).toBeUndefined();
+		expect([...first.results, ...second.results]).toEqual(
+			library.folders.map((folder) => ({ name: folder.name, value: folder.id })),
+		);
+	});
+
+	it('searches by name with name_filter', async () => {
+		const result = await searchFolders(credentials(), 'demos');
+		expect(result.results.length).toBeGreaterThan(0);
+		expect(result.results.every((folder) => /demos/i.test(String(folder.name)))).toBe(true);
+		expect(library.requestsTo('/v1/folders')[0].query).toMatchObject({
+			name_filter: 'demos',
+			limit: '100',
+		});
+	});
+
+	it('a bad key is the same clear NodeApiError as in the node', async () => {
+		await expect(searchFolders({ apiKey: 'nope', baseUrl: library.url })).rejects.toThrow(
+			'The HeyGen API key was rejected',
+		);
+	});
+});
+
+describe('Folder → Get Many', () => {
+	// Three folders at the top, none nested: what a new account's library looks like.
+	let library: StandIn;
+	beforeAll(async () => {
+		library = await startStandIn({ assets: 10, folders: 3, seed: 21 });
+	});
+	afterAll(async () => {
+		await library.close();
+	});
+	beforeEach(() => library.reset());
+	const listFolders = async (parameters: INodeParameters) => {
+		const { output } = await runHeyGenNode({
+			credentials: { apiKey: library.apiKey, baseUrl: library.url },
+			parameters,
+			nodeVersion: 2,
+		});
+		return output[0];
+	};
+	const listError = async (parameters: INodeParameters) => {
+		try {
+			await listFolders(parameters);
+		} catch (error) {
+			return error as NodeApiError;
+		}
+		throw new Error('the node succeeded but an error was expected');
+	};
+	it('Return All: one item per folder, as HeyGen lists them', async () => {
+		const items = await listFolders({ resource: 'folder', operation: 'getAll', returnAll: true });
+		expect(items.map((item) => item.json)).toEqual(
+			library.folders.filter((folder) => folder.parent_id === null),
+		);
+		expect(Object.keys(items[0].json)).toEqual(
+			expect.arrayContaining(['id', 'name', 'parent_id', 'created_ts']),
+		);
+	});
+
+	it('Limit, Name Contains and Parent Folder go to HeyGen as limit, name_filter and parent_id', async () => {
+		const parent = library.folders[0];
+		const children = ['Cuts 1', 'Cuts 2', 'Stills'].map((name) =>
+			library.addFolder({ name, parent_id: parent.id }),
+		);
+		const inside = await listFolders({
+			resource: 'folder',
+			operation: 'getAll',
+			returnAll: true,
+			filters: { parentId: byId(parent.id) },
+		});
+		expect(inside.map((item) => item.json.id)).toEqual(children.map((child) => child.id));
+		const named = await listFolders({
+			resource: 'folder',
+			operation: 'getAll',
+			limit: 1,
+			filters: { name: 'cuts', parentId: byId(parent.id) },
+		});
+		expect(named.map((item) => item.json.id)).toEqual([children[0].id]);
+		expect(library.requestsTo('/v1/folders').at(-1)?.query).toEqual({
+			limit: '1',
+			name_filter: 'cuts',
+			parent_id: parent.id,
+		});
+	});
+
+	it('pages through many folders: every folder once', async () => {
+		const many = await startStandIn({ assets: 1, folders: 250 });
+		try {
+			const { output } = await runHeyGenNode({
+				credentials: { apiKey: many.apiKey, baseUrl: many.url },
+				parameters: { resource: 'folder', operation: 'getAll', returnAll: true },
+				nodeVersion: 2,
+			});
+			expect(output[0].map((item) => item.json.id)).toEqual(
+				many.folders.map((folder) => folder.id),
+			);
+			expect(many.requestsTo('/v1/folders').map((request) => request.query.limit)).toEqual([
+				'100',
+				'100',
+				'100',
+			]);
+		} finally {
+			await many.close();
+		}
+	});
+
+	it('a 404 from /v1/folders says plainly that HeyGen has no other folder list', async () => {
+		library.addFault({ path: '/v1/folders', kind: 'status', status: 404 });
+		const error = await listError({ resource: 'folder', operation: 'getAll', returnAll: true });
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toBe("HeyGen's folder list (/v1/folders) answered 404");
+		expect(error.description).toMatch(/v3 has no folder list/);
 	});
 });

@@ -1,6 +1,6 @@
 /**
- * Node version 2 and the whole asset lifecycle — Get, Upload, Delete, Folder → Get Many and the
- * pickers — run with n8n-core's contexts against the stand-in over real HTTP.
+ * Node version 2 and the whole asset lifecycle — Get, Upload, Delete and the asset picker — run with
+ * n8n-core's contexts against the stand-in over real HTTP. (Folders: folders.test.ts.)
  */
 import { createHash } from 'node:crypto';
 
@@ -493,72 +493,5 @@ describe('Asset → Upload', () => {
 			expect(item.json.error).toBe('HeyGen\'s storage refused the upload of "long-take.mp3" (403)');
 			expect(uploads).toEqual([]);
 		});
-	});
-});
-
-describe('Folder → Get Many', () => {
-	it('Return All: one item per folder, as HeyGen lists them', async () => {
-		const items = await run({ resource: 'folder', operation: 'getAll', returnAll: true });
-		expect(items.map((item) => item.json)).toEqual(
-			standIn.folders.filter((folder) => folder.parent_id === null),
-		);
-		expect(Object.keys(items[0].json)).toEqual(
-			expect.arrayContaining(['id', 'name', 'parent_id', 'created_ts']),
-		);
-	});
-
-	it('Limit, Name Contains and Parent Folder go to HeyGen as limit, name_filter and parent_id', async () => {
-		const parent = standIn.folders[0];
-		const children = ['Cuts 1', 'Cuts 2', 'Stills'].map((name) =>
-			standIn.addFolder({ name, parent_id: parent.id }),
-		);
-		const inside = await run({
-			resource: 'folder',
-			operation: 'getAll',
-			returnAll: true,
-			filters: { parentId: byId(parent.id) },
-		});
-		expect(inside.map((item) => item.json.id)).toEqual(children.map((child) => child.id));
-		const named = await run({
-			resource: 'folder',
-			operation: 'getAll',
-			limit: 1,
-			filters: { name: 'cuts', parentId: byId(parent.id) },
-		});
-		expect(named.map((item) => item.json.id)).toEqual([children[0].id]);
-		expect(standIn.requestsTo('/v1/folders').at(-1)?.query).toEqual({
-			limit: '1',
-			name_filter: 'cuts',
-			parent_id: parent.id,
-		});
-	});
-
-	it('pages through many folders: every folder once', async () => {
-		const many = await startStandIn({ assets: 1, folders: 250 });
-		try {
-			const { output } = await runHeyGenNode({
-				credentials: { apiKey: many.apiKey, baseUrl: many.url },
-				parameters: { resource: 'folder', operation: 'getAll', returnAll: true },
-				nodeVersion: 2,
-			});
-			expect(output[0].map((item) => item.json.id)).toEqual(
-				many.folders.map((folder) => folder.id),
-			);
-			expect(many.requestsTo('/v1/folders').map((request) => request.query.limit)).toEqual([
-				'100',
-				'100',
-				'100',
-			]);
-		} finally {
-			await many.close();
-		}
-	});
-
-	it('a 404 from /v1/folders says plainly that HeyGen has no other folder list', async () => {
-		standIn.addFault({ path: '/v1/folders', kind: 'status', status: 404 });
-		const error = await runError({ resource: 'folder', operation: 'getAll', returnAll: true });
-		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe("HeyGen's folder list (/v1/folders) answered 404");
-		expect(error.description).toMatch(/v3 has no folder list/);
 	});
 });

@@ -3,7 +3,7 @@ import { NodeApiError, Workflow } from 'n8n-workflow';
 import { HeyGenApi } from '../credentials/HeyGenApi.credentials';
 import { DEFAULT_BASE_URL } from '../nodes/HeyGen/helpers/urls';
 import { RETRY_POLICY } from '../nodes/HeyGen/transport/retry';
-import { runHeyGenNode, searchFolders, testCredential } from './helpers/n8n-harness';
+import { runHeyGenNode, testCredential } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>;
@@ -47,38 +47,6 @@ describe('HeyGen API credential', () => {
 	it('test reports an unreachable base URL', async () => {
 		const result = await testCredential({ apiKey: standIn.apiKey, baseUrl: 'http://127.0.0.1:9' });
 		expect(result).toEqual({ status: 'Error', message: 'ECONNREFUSED' });
-	});
-});
-
-describe('Folder picker (listSearch)', () => {
-	const credentials = () => ({ apiKey: standIn.apiKey, baseUrl: standIn.url });
-
-	it('lists folders a page at a time, following the token', async () => {
-		const first = await searchFolders(credentials());
-		expect(first.results).toHaveLength(100);
-		expect(first.paginationToken).toEqual(expect.any(String));
-		const second = await searchFolders(credentials(), undefined, first.paginationToken);
-		expect(second.results).toHaveLength(30);
-		expect(second.paginationToken).toBeUndefined();
-		expect([...first.results, ...second.results]).toEqual(
-			standIn.folders.map((folder) => ({ name: folder.name, value: folder.id })),
-		);
-	});
-
-	it('searches by name with name_filter', async () => {
-		const result = await searchFolders(credentials(), 'demos');
-		expect(result.results.length).toBeGreaterThan(0);
-		expect(result.results.every((folder) => /demos/i.test(String(folder.name)))).toBe(true);
-		expect(standIn.requestsTo('/v1/folders')[0].query).toMatchObject({
-			name_filter: 'demos',
-			limit: '100',
-		});
-	});
-
-	it('a bad key is the same clear NodeApiError as in the node', async () => {
-		await expect(searchFolders({ apiKey: 'nope', baseUrl: standIn.url })).rejects.toThrow(
-			'The HeyGen API key was rejected',
-		);
 	});
 });
 
