@@ -46,7 +46,8 @@ describe('Retry-After and backoff', () => {
 		expect(retryAfterMs(' 0 ', now)).toBe(0);
 		expect(retryAfterMs(4, now)).toBe(4000);
 		expect(retryAfterMs('Sun, 29 Nov 2026 10:00:07 GMT', now)).toBe(7000);
-		expect(retryAfterMs('Sun, 29 Nov 2026 09:59:00 GMT', now)).toBe(0);
+		// A date already past asks nothing (the normal backoff, never a retry at once).
+		expect(retryAfterMs('Sun, 29 Nov 2026 09:59:00 GMT', now)).toBeUndefined();
 		expect(retryAfterMs('Sunday, 29-Nov-26 10:00:05 GMT', now)).toBe(5000);
 		expect(retryAfterMs('Sun Nov 29 10:00:09 2026', now)).toBe(9000);
 		expect(retryAfterMs(['2'], now)).toBe(2000);

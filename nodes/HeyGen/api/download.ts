@@ -164,6 +164,7 @@ export async function fetchFileOf(
 			target: `GET ${shownUrl(source.url)}`,
 			itemIndex,
 			signal,
+			transfer: true,
 		},
 		send,
 		(description) => fileError(this, source, '', description, itemIndex),

@@ -41,6 +41,8 @@ export interface RequestContext {
 	itemIndex?: number;
 	/** Another reason to stop (e.g. a sibling download failed); the run's own cancel signal always counts. */
 	signal?: AbortSignal;
+	/** A file moved to or from a file host: its time is its size, so the limiter does not time it. */
+	transfer?: boolean;
 }
 
 /** The signals that stop a request: its own, another item's failure, the run's cancellation. */

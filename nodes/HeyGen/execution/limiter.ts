@@ -11,10 +11,12 @@ import { pause } from './pause';
  *   most of a job well under the level). A 429 with one in flight says nothing of how many at once
  *   (a quota, not a concurrency): it halves the limit instead.
  * - **Latency is pushback too** (as in Vegas and Gradient): when answers take more than
- *   LATENCY_TOLERANCE × the usual time, the ceiling comes down in proportion.
+ *   LATENCY_TOLERANCE × the usual time, the ceiling comes down in proportion. File transfers do not
+ *   count: their time is their size, not HeyGen's load.
  * - **Probing** (as BBR's): after PROBE_ROUNDS rounds of calm answers at the ceiling, the ceiling
- *   goes up by one, so a level HeyGen raises is found again; a probe that meets a 429 doubles the
- *   wait before the next.
+ *   goes up, so a level HeyGen raises is found again: by one, then by twice as many after each probe
+ *   that held (a quota's burst of 429s can take the ceiling low; the pace is back within a few
+ *   rounds); a probe that meets a 429 starts again at one and doubles the wait before the next.
  * - A 429 with Retry-After pauses every new request of the run.
  *
  * Never more than `max`: the user's Requests at Once, or REQUESTS_AT_ONCE.max when automatic.
@@ -39,6 +41,8 @@ export interface LimiterState {
 	probeRounds: number;
 	/** The level the last probe opened (0: none yet, or it was refused). */
 	probeLevel: number;
+	/** How far the next probe raises the ceiling: 1, doubled by each probe that held. */
+	probeStep: number;
 	/** The usual time of an answer (ms): follows a faster answer at once, a slower one slowly. */
 	baselineMs: number;
 	/** Recent answer time (ms), smoothed. */
@@ -81,6 +85,7 @@ export function initialLimiter(max: number, start = max, latencyFloor = 1): Limi
 		calmAnswers: 0,
 		probeRounds: PROBE_ROUNDS.first,
 		probeLevel: 0,
+		probeStep: 1,
 		baselineMs: Infinity,
 		recentMs: 0,
 		latencyFloor: Math.min(latencyFloor, max),
@@ -106,10 +111,17 @@ export interface LimiterTicket {
 	startedAt: number;
 }
 
+/**
+ * How far one faster answer moves the usual time: a good way, yet one odd answer (a 404 from a proxy
+ * in 1 ms) cannot make every normal answer after it look slow.
+ */
+const BASELINE_FOLLOW = 0.2;
+
 /** The usual and the recent answer time after an answer that took `ms`. */
 function timesAfter(state: LimiterState, ms: number) {
+	const follow = ms <= state.baselineMs ? BASELINE_FOLLOW : BASELINE_DRIFT;
 	const baselineMs =
-		ms <= state.baselineMs ? ms : state.baselineMs + (ms - state.baselineMs) * BASELINE_DRIFT;
+		state.baselineMs === Infinity ? ms : state.baselineMs + (ms - state.baselineMs) * follow;
 	const recentMs =
 		state.recentMs === 0 ? ms : state.recentMs + (ms - state.recentMs) * RECENT_WEIGHT;
 	return { baselineMs, recentMs };
@@ -122,18 +134,40 @@ function grown(state: LimiterState): LimiterState {
 	const calmAnswers = state.calmAnswers + 1;
 	if (state.ceiling >= state.max || calmAnswers < state.probeRounds * state.ceiling)
 		return { ...state, calmAnswers };
-	const ceiling = state.ceiling + 1;
-	// The last probe held (no 429 at its level since): the next one comes sooner.
-	const probeRounds = state.probeLevel > 0 ? Math.max(1, state.probeRounds / 2) : state.probeRounds;
-	return { ...state, ceiling, limit: ceiling, calmAnswers: 0, probeRounds, probeLevel: ceiling };
+	// The last probe held (no 429 at its level since): the next one comes sooner, and goes further.
+	const held = state.probeLevel > 0;
+	const probeRounds = held ? Math.max(1, state.probeRounds / 2) : state.probeRounds;
+	const probeStep = held ? state.probeStep * 2 : 1;
+	const ceiling = Math.min(state.max, state.ceiling + probeStep);
+	return {
+		...state,
+		ceiling,
+		limit: ceiling,
+		calmAnswers: 0,
+		probeRounds,
+		probeLevel: ceiling,
+		probeStep,
+	};
 }
 
 /**
  * After a normal answer (anything but a 429) to `ticket`'s request, at `now`: its place is free, and
  * the limit grows — unless answers have grown slow, which brings the ceiling down in proportion.
+ * `timed` false: a file transfer, whose time says nothing of HeyGen's load.
  */
-export function answered(state: LimiterState, ticket: LimiterTicket, now: number): LimiterState {
+export function answered(
+	state: LimiterState,
+	ticket: LimiterTicket,
+	now: number,
+	timed = true,
+): LimiterState {
 	const inFlight = Math.max(0, state.inFlight - 1);
+	if (!timed) {
+		const freed = { ...state, inFlight };
+		return state.pushedBack
+			? grown(freed)
+			: { ...freed, limit: Math.min(state.max, state.limit + 1) };
+	}
 	const times = timesAfter(state, Math.max(1, now - ticket.startedAt));
 	const next = { ...state, ...times, inFlight };
 	const slow = times.recentMs > LATENCY_TOLERANCE * times.baselineMs;
@@ -177,7 +211,7 @@ export function rateLimited(
 		? Math.min(PROBE_ROUNDS.most, state.probeRounds * 2)
 		: state.probeRounds;
 	const limit = Math.min(state.limit, ceiling);
-	return { ...next, ceiling, limit, probeRounds, probeLevel: 0 };
+	return { ...next, ceiling, limit, probeRounds, probeLevel: 0, probeStep: 1 };
 }
 
 /** After a request that got no answer (a network failure, a cancellation): its place is free. */
@@ -226,15 +260,17 @@ export class RequestLimiter {
 
 	/**
 	 * Frees the place of a request, with what its answer says of HeyGen's limit: `rateLimited` for a
-	 * 429 (with the wait its Retry-After asks, if any), `abandoned` for no answer at all.
+	 * 429 (with the wait its Retry-After asks, if any), `transferred` for a file moved (its time is
+	 * its size), `abandoned` for no answer at all.
 	 */
 	release(
 		ticket: LimiterTicket,
-		outcome: 'answered' | 'abandoned' | { rateLimited: { waitMs?: number } },
+		outcome: 'answered' | 'transferred' | 'abandoned' | { rateLimited: { waitMs?: number } },
 	) {
 		const now = Date.now();
 		if (outcome === 'abandoned') this.state = abandoned(this.state);
 		else if (outcome === 'answered') this.state = answered(this.state, ticket, now);
+		else if (outcome === 'transferred') this.state = answered(this.state, ticket, now, false);
 		else this.state = rateLimited(this.state, ticket, now, outcome.rateLimited.waitMs);
 		const waiting = this.waiting;
 		this.waiting = [];

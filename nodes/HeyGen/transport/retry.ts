@@ -119,11 +119,21 @@ export function retryAfterMs(header: unknown, now = Date.now()): number | undefi
 	const text = String(value).trim();
 	if (/^\d+$/.test(text)) return Number(text) * 1000;
 	const date = httpDate(text);
-	return date === undefined ? undefined : Math.max(0, date - now);
+	// A date already past asks for no wait: an HTTP-date names whole seconds, so a window ending
+	// between two of them answers 429 with the second before; the normal backoff applies then.
+	return date === undefined || date <= now ? undefined : date - now;
 }
 
-export function backoffMs(retryIndex: number, retryAfterHeader?: unknown): number {
-	const asked = retryAfterMs(retryAfterHeader);
+/**
+ * The wait before retry `retryIndex`: as Retry-After asks (an HTTP-date read against `serverNow`,
+ * the answer's own Date, when known), else the exponential backoff.
+ */
+export function backoffMs(
+	retryIndex: number,
+	retryAfterHeader?: unknown,
+	serverNow: number | undefined = undefined,
+): number {
+	const asked = retryAfterMs(retryAfterHeader, serverNow);
 	const wait = asked ?? RETRY_POLICY.baseDelayMs * 2 ** retryIndex;
 	return Math.min(wait, RETRY_POLICY.maxDelayMs);
 }
@@ -217,10 +227,14 @@ export async function sendWithRetries(
 		}
 		const status = response.statusCode;
 		const retryAfter = headerValue(response.headers, 'retry-after');
-		const backoff = backoffMs(status === 429 ? used.rateLimits : used.failures, retryAfter);
+		// An HTTP-date is HeyGen's clock: read against the answer's own Date, not ours.
+		const serverNow = httpDate(String(headerValue(response.headers, 'date') ?? ''));
+		const retryIndex = status === 429 ? used.rateLimits : used.failures;
+		const backoff = backoffMs(retryIndex, retryAfter, serverNow);
 		// Only a wait HeyGen asks for holds every request back; without one, fewer at once is the answer.
-		const asked = retryAfterMs(retryAfter) === undefined ? undefined : backoff;
-		limiter.release(ticket, status === 429 ? { rateLimited: { waitMs: asked } } : 'answered');
+		const asked = retryAfterMs(retryAfter, serverNow) === undefined ? undefined : backoff;
+		const answer = what.transfer ? 'transferred' : 'answered';
+		limiter.release(ticket, status === 429 ? { rateLimited: { waitMs: asked } } : answer);
 		const retry = retryFor(status, used);
 		if (!retry) return { response, earlier };
 		// A request's first 429 for too many at once, with no wait asked: the limiter is lower now, and

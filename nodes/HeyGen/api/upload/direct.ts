@@ -133,6 +133,7 @@ async function putToStorage(
 			label: `uploading "${file.fileName}" to HeyGen's storage`,
 			target: `PUT ${where}`,
 			itemIndex,
+			transfer: true,
 		},
 		send,
 		(description) =>
