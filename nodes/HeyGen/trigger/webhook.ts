@@ -132,12 +132,26 @@ function rawBodyOf(context: IWebhookFunctions): Buffer | undefined {
 	return typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : undefined;
 }
 
+/**
+ * Answers HeyGen from the node, before n8n starts a run. n8n saves the static data a webhook call
+ * changed when the answer is given; when it starts the run first, the new run's copy of the static
+ * data marks it unchanged and the taken event id is not saved (seen in n8n 1.123 and 2.41).
+ */
+function answer(
+	context: IWebhookFunctions,
+	status: number,
+	body: IDataObject,
+	workflowData?: IWebhookResponseData['workflowData'],
+): IWebhookResponseData {
+	context.getResponseObject().status(status).json(body);
+	return workflowData ? { workflowData, noWebhookResponse: true } : { noWebhookResponse: true };
+}
+
 function refuse(context: IWebhookFunctions, status: number, reason: string): IWebhookResponseData {
 	context.logger.warn(`HeyGen Webhook Trigger refused a delivery: ${reason}`, {
 		workflowId: context.getWorkflow().id,
 	});
-	context.getResponseObject().status(status).json({ message: reason });
-	return { noWebhookResponse: true };
+	return answer(context, status, { message: reason });
 }
 
 function parseEvent(rawBody: Buffer): IDataObject | undefined {
@@ -158,8 +172,6 @@ async function withVideo(context: IWebhookFunctions, event: IDataObject): Promis
 	if (options.fetchVideo !== true || typeof videoId !== 'string' || videoId === '') return event;
 	return { ...event, video: await getVideo.call(context, videoId) };
 }
-
-const received = (note: string): IWebhookResponseData => ({ webhookResponse: { received: note } });
 
 /**
  * One delivery: verified against the URL's secret, taken once by its event id, then one item — or
@@ -182,13 +194,16 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 	if (!verdict.accepted) return refuse(this, verdict.status, verdict.reason);
 	const event = rawBody && parseEvent(rawBody);
 	if (!event) return refuse(this, 400, 'the body is not a JSON object');
-	if (!takeEvent(this, verdict.eventId)) return received('again');
-	if (!readEvents(this).includes(String(event.event_type))) return received('not chosen');
+	if (!takeEvent(this, verdict.eventId)) return answer(this, 200, { received: 'again' });
+	if (!readEvents(this).includes(String(event.event_type)))
+		return answer(this, 200, { received: 'not chosen' });
+	let item: IDataObject;
 	try {
-		return { workflowData: [[{ json: await withVideo(this, event) }]] };
+		item = await withVideo(this, event);
 	} catch (error) {
 		// Not taken after all: HeyGen's next attempt gets another chance.
 		releaseEvent(this, verdict.eventId);
 		throw asNodeError(this.getNode(), error);
 	}
+	return answer(this, 200, { received: 'started' }, [[{ json: item }]]);
 }
