@@ -5,7 +5,9 @@
  * ones are refused and run nothing; a redelivery runs nothing, also after a restart of n8n, which
  * keeps the one endpoint; deactivation deletes it. n8n's log never holds the endpoint's secret.
  */
-import { rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { ensureRuntime } from '../../scripts/n8n-runtime';
 import {
@@ -16,6 +18,7 @@ import {
 	setupOwner,
 	startServer,
 } from '../../scripts/lib/n8n';
+import { exampleWorkflows } from '../../scripts/lib/demo-setup';
 import { chainWorkflow } from '../../scripts/lib/workflows';
 import { waitFor } from '../helpers/wait';
 import { startStandIn } from '../stand-in/heygen-stand-in';
@@ -25,6 +28,8 @@ type N8n = Awaited<ReturnType<typeof createN8n>>;
 type Server = Awaited<ReturnType<typeof startServer>>;
 
 const WORKFLOW_ID = 'e2eHeyGenHook001';
+/** examples/heygen-save-finished-render.json */
+const EXAMPLE_ID = 'hgRenderHook0001';
 const WEBHOOK_ID = '5f0c0de0-2400-4000-8000-00000000e2e0';
 const CREDENTIAL = { id: 'heygenHook000001', name: 'HeyGen' };
 const EVENTS = ['avatar_video.success', 'avatar_video.fail'];
@@ -39,6 +44,8 @@ const QUIET_MS = 3_000;
 
 let standIn: StandIn;
 let n8n: N8n;
+let filesDir: string;
+let cookie = '';
 let server: Server | undefined;
 const log: string[] = [];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -71,35 +78,70 @@ function webhookWorkflow(sinkUrl: string) {
 }
 
 /**
- * Starts n8n and waits until the workflow takes deliveries: a signed event it was not set for (so
- * nothing runs) answers 2xx once the endpoint's secret is in the workflow's static data.
+ * Waits until a workflow takes deliveries: a signed event it was not set for (so nothing runs)
+ * answers 2xx once the endpoint's secret is in the workflow's static data. HeyGen's endpoint exists
+ * a moment before n8n has saved that; a delivery in between is refused, and HeyGen retries it.
  */
-const start = async () => {
-	server = await startServer(n8n, { onLog: (line) => log.push(line) });
+async function untilTakingDeliveries(webhookId = WEBHOOK_ID) {
 	let probes = 0;
 	await waitFor(
 		'the workflow to take deliveries',
 		async () => {
-			const [endpoint] = standIn.webhookEndpoints;
+			const endpoint = standIn.webhookEndpoints.find((e) => e.url === hookUrl(webhookId));
 			if (!endpoint) return undefined;
 			const probe = standIn.signedDelivery(endpoint.secret, {
-				event_id: `evt_probe_${++probes}`,
+				event_id: `evt_probe_${webhookId}_${++probes}`,
 				event_type: 'video_translate.success',
 				event_data: {},
 			});
-			const status = await standIn.sendDelivery(hookUrl(), probe.body, probe.headers);
+			const status = await standIn.sendDelivery(hookUrl(webhookId), probe.body, probe.headers);
 			return status === 200 ? true : undefined;
 		},
 		60_000,
 	);
+}
+
+const start = async () => {
+	server = await startServer(n8n, { onLog: (line) => log.push(line) });
+	await untilTakingDeliveries();
 };
+
 const sinkIds = () => standIn.sink.map((entry) => (entry as { event_id: string }).event_id);
-const hookUrl = () => `${n8n.env.WEBHOOK_URL}webhook/${WEBHOOK_ID}/webhook`;
+const hookUrl = (webhookId = WEBHOOK_ID) => `${n8n.env.WEBHOOK_URL}webhook/${webhookId}/webhook`;
 const endpoint = () => {
 	const endpoints = standIn.webhookEndpoints;
 	expect(endpoints).toHaveLength(1);
 	return endpoints[0];
 };
+
+/** The example as `npm start` imports it (its folder under this run's files folder). */
+const example = () => {
+	const found = exampleWorkflows({ filesDir }).find((workflow) => workflow.id === EXAMPLE_ID);
+	if (!found) throw new Error(`examples/ has no workflow ${EXAMPLE_ID}`);
+	return found;
+};
+
+/** A call to n8n's REST API as the editor makes it, logged in as the owner. */
+async function rest(path: string, body?: unknown) {
+	const url = server?.url ?? '';
+	if (!cookie) {
+		await setupOwner(url, OWNER);
+		const login = await fetch(`${url}/rest/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
+		});
+		expect(login.ok).toBe(true);
+		cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+	}
+	const response = await fetch(`${url}${path}`, {
+		method: body === undefined ? 'GET' : 'POST',
+		headers: { cookie, 'content-type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	expect([path, response.status]).toEqual([path, 200]);
+	return ((await response.json()) as { data: Record<string, unknown> }).data;
+}
 const render = (videoId: string) => ({ video_id: videoId, url: null, callback_id: null });
 
 /** Emits an event as HeyGen does and waits for its first attempt's answer. */
@@ -114,12 +156,24 @@ async function emit(videoId: string, eventId?: string) {
 
 beforeAll(async () => {
 	standIn = await startStandIn({ assets: 1, folders: 1, videos: 3, seed: 24 });
-	n8n = await createN8n({ runtime: await ensureRuntime() });
+	filesDir = mkdtempSync(join(tmpdir(), 'heygen-hook-files-'));
+	mkdirSync(join(filesDir, 'heygen-renders'));
+	n8n = await createN8n({
+		runtime: await ensureRuntime(),
+		env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir },
+	});
 	n8n.env.WEBHOOK_URL = `http://127.0.0.1:${n8n.env.N8N_PORT}/`;
 	await importCredentials(n8n, [
 		{ ...CREDENTIAL, type: 'heyGenApi', data: { apiKey: standIn.apiKey, baseUrl: standIn.url } },
+		// The examples' credential, as npm start imports it.
+		{
+			id: 'heygenDemoCred01',
+			name: 'HeyGen account',
+			type: 'heyGenApi',
+			data: { apiKey: standIn.apiKey, baseUrl: standIn.url },
+		},
 	]);
-	await importWorkflows(n8n, [webhookWorkflow(`${standIn.url}/__sink`)]);
+	await importWorkflows(n8n, [webhookWorkflow(`${standIn.url}/__sink`), example()]);
 	expect((await n8nCommand(n8n, ['publish:workflow', `--id=${WORKFLOW_ID}`])).code).toBe(0);
 	await start();
 }, 300_000);
@@ -128,6 +182,7 @@ afterAll(async () => {
 	await server?.stop();
 	await standIn?.close();
 	if (n8n) rmSync(n8n.userFolder, { recursive: true, force: true });
+	if (filesDir) rmSync(filesDir, { recursive: true, force: true });
 });
 
 afterEach(() => {
@@ -209,21 +264,7 @@ it('after a restart there is still one endpoint, deliveries run, and earlier eve
 
 it('deactivation deletes the endpoint; n8n’s log never held its secret', async () => {
 	const { secret } = endpoint();
-	const url = server?.url ?? '';
-	await setupOwner(url, OWNER);
-	const login = await fetch(`${url}/rest/login`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
-	});
-	expect(login.ok).toBe(true);
-	const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-	const deactivated = await fetch(`${url}/rest/workflows/${WORKFLOW_ID}/deactivate`, {
-		method: 'POST',
-		headers: { cookie, 'content-type': 'application/json' },
-		body: '{}',
-	});
-	expect(deactivated.status).toBe(200);
+	await rest(`/rest/workflows/${WORKFLOW_ID}/deactivate`, {});
 	await waitFor(
 		'the deletion',
 		() => (standIn.webhookEndpoints.length === 0 ? true : undefined),
@@ -231,4 +272,38 @@ it('deactivation deletes the endpoint; n8n’s log never held its secret', async
 	);
 	expect(log.join('\n')).not.toContain(secret);
 	expect(log.join('\n')).not.toContain(standIn.apiKey);
+});
+
+it('the example, activated from the editor, saves each finished render once', async () => {
+	const { versionId } = await rest(`/rest/workflows/${EXAMPLE_ID}`);
+	await rest(`/rest/workflows/${EXAMPLE_ID}/activate`, { versionId });
+	const webhookId = String(example().nodes[0].webhookId);
+	await untilTakingDeliveries(webhookId);
+	expect(endpoint()).toMatchObject({ url: hookUrl(webhookId), events: ['avatar_video.success'] });
+	const video = standIn.videos.find((candidate) => candidate.status === 'completed');
+	const videoId = String(video?.id);
+	const { eventId, status } = await emit(videoId);
+	expect(status).toBe(200);
+	const folder = join(filesDir, 'heygen-renders');
+	const written = await waitFor(
+		'the saved video',
+		() => (readdirSync(folder).length > 0 ? readdirSync(folder) : undefined),
+		60_000,
+	);
+	expect(written).toEqual([expect.stringMatching(new RegExp(`^${videoId}-.+\\.mp4$`))]);
+	expect(readFileSync(join(folder, written[0]))).toEqual(
+		standIn.videoFileContent(videoId, 'video'),
+	);
+	// HeyGen's retry of the same event: answered, and the video is not fetched again.
+	const gets = () => standIn.requestsTo(`/v3/videos/${videoId}`).length;
+	const fetched = gets();
+	expect((await emit(videoId, eventId)).status).toBe(200);
+	await sleep(QUIET_MS);
+	expect(gets()).toBe(fetched);
+	await rest(`/rest/workflows/${EXAMPLE_ID}/deactivate`, {});
+	await waitFor(
+		'the deletion',
+		() => (standIn.webhookEndpoints.length === 0 ? true : undefined),
+		30_000,
+	);
 });
