@@ -171,6 +171,15 @@ describe('deliveries', () => {
 		expect(calls.filter((call) => call.result.workflowData).length).toBe(1);
 	});
 
+	it('two at once still start one run where each call loads its own static data, as n8n’s do', async () => {
+		const { trigger, signed } = await activeTrigger();
+		const delivery = signed('evt_twice');
+		const calls = await Promise.all(
+			[1, 2].map(async () => await trigger.deliver(delivery.body, delivery.headers, false, true)),
+		);
+		expect(calls.filter((call) => call.result.workflowData).length).toBe(1);
+	});
+
 	it('forged, unsigned and stale deliveries are refused and start nothing', async () => {
 		const { trigger, signed } = await activeTrigger();
 		const good = signed('evt_1');

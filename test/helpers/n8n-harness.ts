@@ -524,11 +524,15 @@ export function heyGenWebhookTrigger(credentials: HeyGenCredentials, parameters:
 		/** The URL n8n gives the node (production, or the test URL). */
 		url: (isTest = false) =>
 			`${isTest ? additionalData.webhookTestBaseUrl : additionalData.webhookBaseUrl}/${node.webhookId}/webhook`,
-		/** One delivery as n8n's server hands it to the node. */
+		/**
+		 * One delivery as n8n's server hands it to the node. With `ownStaticData`, the call gets its own
+		 * copy of the static data, as n8n's live webhooks load it from the database for each call.
+		 */
 		deliver: async (
 			rawBody: string | Buffer,
 			headers: Record<string, string>,
 			isTest = false,
+			ownStaticData = false,
 		): Promise<WebhookCall> => {
 			const bytes = Buffer.isBuffer(rawBody) ? rawBody : Buffer.from(rawBody, 'utf8');
 			let parsed: unknown = {};
@@ -559,8 +563,19 @@ export function heyGenWebhookTrigger(credentials: HeyGenCredentials, parameters:
 				httpRequest: request,
 				httpResponse: response,
 			} as unknown as IWorkflowExecuteAdditionalData;
+			const callWorkflow = ownStaticData
+				? new Workflow({
+						id: workflow.id,
+						name: workflow.name,
+						nodes: [node],
+						connections: {},
+						active: true,
+						nodeTypes: workflow.nodeTypes,
+						staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject,
+					})
+				: workflow;
 			const context = new WebhookContext(
-				workflow,
+				callWorkflow,
 				node,
 				callData,
 				isTest ? 'manual' : 'webhook',
