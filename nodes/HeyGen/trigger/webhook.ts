@@ -73,6 +73,7 @@ const sameEvents = (a: string[] | null, b: string[]) =>
  */
 export async function endpointExists(this: IHookFunctions): Promise<boolean> {
 	const url = webhookUrl(this);
+	const events = readEvents(this);
 	const mine = registrations(this)[url];
 	const forUrl = (await listWebhookEndpoints.call(this)).filter((endpoint) => endpoint.url === url);
 	const kept = forUrl.find((endpoint) => endpoint.endpoint_id === mine?.endpointId);
@@ -82,7 +83,6 @@ export async function endpointExists(this: IHookFunctions): Promise<boolean> {
 		register(this, url);
 		return false;
 	}
-	const events = readEvents(this);
 	if (!sameEvents(kept.events, events))
 		await updateWebhookEvents.call(this, kept.endpoint_id, events);
 	return true;
@@ -194,8 +194,9 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 	if (!verdict.accepted) return refuse(this, verdict.status, verdict.reason);
 	const event = rawBody && parseEvent(rawBody);
 	if (!event) return refuse(this, 400, 'the body is not a JSON object');
+	const events = readEvents(this);
 	if (!takeEvent(this, verdict.eventId)) return answer(this, 200, { received: 'again' });
-	if (!readEvents(this).includes(String(event.event_type)))
+	if (!events.includes(String(event.event_type)))
 		return answer(this, 200, { received: 'not chosen' });
 	let item: IDataObject;
 	try {
