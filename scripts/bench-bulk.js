@@ -2,12 +2,14 @@
 /**
  * `npm run bench:bulk`: bulk jobs in one real n8n, against the stand-in with a fixed latency per
  * request — Delete and Get of N assets (listed by a HeyGen Get Many first) with the HeyGen node
- * (Requests at Once at its default) against the HTTP Request node (one request per item, all at
- * once), then the same on an account that answers 429 above K requests in flight, and Upload of
- * small files. Prints figures and writes bench-results/bulk.md; asserts nothing (the targets are
- * printed as met or not).
+ * (Requests at Once not set: the automatic pace) against the HTTP Request node (one request per
+ * item, all at once), then the same on an account that answers 429 above K requests in flight, and
+ * Upload of small files; first issue 23's two rows (Delete of M on an unlimited account, Get of M on
+ * one limited to L). Prints figures and writes bench-results/bulk.md; asserts nothing (the targets
+ * are printed as met or not).
  *
  *   --items 1000  --latency 50  --limit 4 (the account's K)  --uploads 200
+ *   --issue-items 400  --issue-limit 8  (--items 0 --uploads 0: those rows alone)
  */
 'use strict';
 
@@ -29,9 +31,9 @@ const {
 } = require('./lib/n8n');
 const { chainWorkflow, heyGenNode, readFilesNode } = require('./lib/workflows');
 const { startStandIn } = require('../test/stand-in/heygen-stand-in');
-/** Requests at Once and its default, as the built node has them. */
+/** Requests at Once, its default and the automatic maximum, as the built node has them. */
 const { REQUESTS_AT_ONCE } = require(
-	path.join(PROJECT_ROOT, 'dist', 'nodes', 'HeyGen', 'transport', 'run.js'),
+	path.join(PROJECT_ROOT, 'dist', 'nodes', 'HeyGen', 'execution', 'run.js'),
 );
 
 const HEYGEN = { id: 'benchHeyGenCred1', name: 'HeyGen' };
@@ -134,13 +136,60 @@ function writeUploads(count) {
 	return files;
 }
 
+/**
+ * Issue 23's targets: Delete of M within 2 × the HTTP Request node's time; Get of M on an account
+ * limited to L, every item, within 1.5 × the floor; no failed item on a limited account.
+ * @param {Array<Record<string, any>>} rows @param {{ issueItems: number, issueLimit: number, latencyMs: number }} o
+ * @returns {Array<[string, boolean]>}
+ */
+function issueTargetsOf(rows, o) {
+	const find = (/** @type {string} */ job, /** @type {string} */ variant, account = 'unlimited') =>
+		rows.find(
+			(r) =>
+				r.job === job &&
+				r.items === o.issueItems &&
+				r.variant.startsWith(variant) &&
+				r.account === account,
+		);
+	const node = find('Delete', 'HeyGen');
+	const http = find('Delete', 'HTTP');
+	const limited = find('Get', 'HeyGen', String(o.issueLimit));
+	const limitedRows = rows.filter(
+		(r) => r.variant.startsWith('HeyGen') && r.account !== 'unlimited',
+	);
+	const failed = limitedRows.reduce((sum, r) => sum + r.failed, 0);
+	/** @type {Array<[string, boolean]>} */
+	const targets = [];
+	if (node && http)
+		targets.push([
+			`Delete ${o.issueItems}: within 2 × the HTTP Request node's time (${node.ms.toFixed(0)} ≤ 2 × ${http.ms.toFixed(0)} ms)`,
+			node.failed === 0 && node.ms <= 2 * http.ms,
+		]);
+	if (limited)
+		targets.push([
+			`Get ${o.issueItems}, account limited to ${o.issueLimit}: ${limited.done}/${o.issueItems}, within 1.5 × the floor (${limited.ms.toFixed(0)} ≤ ${(1.5 * limited.floorMs).toFixed(0)} ms)`,
+			limited.failed === 0 && limited.ms <= 1.5 * limited.floorMs,
+		]);
+	targets.push([
+		`No failed item on any limited account (${failed} in ${limitedRows.length} HeyGen node runs)`,
+		failed === 0,
+	]);
+	return targets;
+}
+
 /** @param {Array<Record<string, any>>} rows @param {{ items: number, latencyMs: number, limit: number, uploads: number }} o */
 function targetsOf(rows, o) {
 	const find = (/** @type {string} */ job, /** @type {string} */ variant, account = 'unlimited') =>
-		rows.find((r) => r.job === job && r.variant.startsWith(variant) && r.account === account);
+		rows.find(
+			(r) =>
+				r.job === job &&
+				r.items === o.items &&
+				r.variant.startsWith(variant) &&
+				r.account === account,
+		);
 	/** @type {Array<[string, boolean]>} */
 	const targets = [];
-	const c = REQUESTS_AT_ONCE.default;
+	const c = REQUESTS_AT_ONCE.max;
 	for (const job of ['Delete', 'Get']) {
 		const node = find(job, 'HeyGen');
 		const http = find(job, 'HTTP');
@@ -179,7 +228,10 @@ function writeDoc(rows, targets, o, runtime) {
 		'# Bulk jobs',
 		'',
 		`Written by \`npm run bench:bulk\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine}. n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion}.`,
-		`Stand-in on loopback, ${o.latencyMs} ms latency per request; one execution per row; time is the acting node's own execution time in n8n's run data (the Get Many that lists the assets first is not counted). The HeyGen node runs with Requests at Once at its default, ${REQUESTS_AT_ONCE.default}; the HTTP Request node (4.2, no batching) sends one request per item, all at once. "Limited" accounts answer 429 to an API request that arrives while ${o.limit} are being answered.`,
+		`Stand-in on loopback, ${o.latencyMs} ms latency per request; one execution per row; time is the acting node's own execution time in n8n's run data (the Get Many that lists the assets first is not counted). The HeyGen node runs without Requests at Once (automatic: from ${REQUESTS_AT_ONCE.default} up to ${REQUESTS_AT_ONCE.max} at once); the HTTP Request node (4.2, no batching) sends one request per item, all at once. "Limited to K" accounts answer 429 to an API request that arrives while K are being answered. Load average when written (1, 5, 15 min): ${os
+			.loadavg()
+			.map((l) => l.toFixed(2))
+			.join(', ')}.`,
 		'',
 		'| Job | Variant | Account | Status | Done | Failed | Time (ms) | Floor (ms) | Most in flight | 429s |',
 		'| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -188,7 +240,7 @@ function writeDoc(rows, targets, o, runtime) {
 				`| ${r.job} ${r.items} | ${r.variant} | ${r.account === 'unlimited' ? 'unlimited' : `limited to ${r.account}`} | ${r.status} | ${r.done} | ${r.failed} | ${Number.isNaN(r.ms) ? '—' : r.ms.toFixed(0)} | ${r.floorMs} | ${r.maxInFlight} | ${r.rateLimited} |`,
 		),
 		'',
-		'Floor: N × latency ÷ the requests at once it may have (the HeyGen node: Requests at Once, or the account limit).',
+		`Floor: N × latency ÷ the requests at once it may have (the HeyGen node: ${REQUESTS_AT_ONCE.max}, or the account limit; the HTTP Request node: every item at once, one latency).`,
 		'',
 		'| Target | Result |',
 		'| --- | --- |',
@@ -198,12 +250,58 @@ function writeDoc(rows, targets, o, runtime) {
 	writeReport('bulk', lines);
 }
 
+/**
+ * Issue 23's rows: Delete of M on an unlimited account and Get of M on one limited to L, the HeyGen
+ * node beside the HTTP Request node.
+ * @param {any} n8n @param {Awaited<ReturnType<typeof startStandIn>>} standIn
+ * @param {{ issueItems: number, issueLimit: number, latencyMs: number }} o
+ */
+async function issueRows(n8n, standIn, o) {
+	const m = o.issueItems;
+	const floor = (/** @type {number} */ at) => Math.round((m * o.latencyMs) / at);
+	const row = (/** @type {Omit<Parameters<typeof runJob>[2], 'items'>} */ spec) =>
+		runJob(n8n, standIn, { items: m, ...spec });
+	const limited = String(o.issueLimit);
+	return [
+		await row({
+			job: 'Delete',
+			variant: 'HeyGen node',
+			id: 'bulkDeleteHeyGen',
+			account: 'unlimited',
+			floorMs: floor(REQUESTS_AT_ONCE.max),
+		}),
+		await row({
+			job: 'Delete',
+			variant: 'HTTP Request node',
+			id: 'bulkDeleteHttp01',
+			account: 'unlimited',
+			floorMs: o.latencyMs,
+		}),
+		await row({
+			job: 'Get',
+			variant: 'HeyGen node',
+			id: 'bulkGetHeyGen001',
+			account: limited,
+			floorMs: floor(o.issueLimit),
+		}),
+		await row({
+			job: 'Get',
+			variant: 'HTTP Request node',
+			id: 'bulkGetHttp00001',
+			account: limited,
+			floorMs: floor(o.issueLimit),
+		}),
+	];
+}
+
 async function main() {
 	const o = {
 		items: Number(arg('items', '1000')),
 		latencyMs: Number(arg('latency', '50')),
 		limit: Number(arg('limit', '4')),
 		uploads: Number(arg('uploads', '200')),
+		issueItems: Number(arg('issue-items', '400')),
+		issueLimit: Number(arg('issue-limit', '8')),
 	};
 	const runtime = await ensureRuntime();
 	const standIn = await startStandIn({ assets: 1, folders: 0, latencyMs: o.latencyMs });
@@ -216,13 +314,16 @@ async function main() {
 			{ ...HEADER, type: 'httpHeaderAuth', data: { name: 'x-api-key', value: standIn.apiKey } },
 		]);
 		await importWorkflows(n8n, workflows(standIn.url, files));
-		const c = REQUESTS_AT_ONCE.default;
+		const c = REQUESTS_AT_ONCE.max;
 		const floor = (/** @type {number} */ n, /** @type {number} */ at) =>
 			Math.round((n * o.latencyMs) / at);
+		rows.push(...(await issueRows(n8n, standIn, o)));
+		// --items 0 --uploads 0: issue 23's rows alone.
+		const jobs = o.items > 0 ? ['Delete', 'Get'] : [];
 		for (const [job, heyGenId, httpId] of [
 			['Delete', 'bulkDeleteHeyGen', 'bulkDeleteHttp01'],
 			['Get', 'bulkGetHeyGen001', 'bulkGetHttp00001'],
-		]) {
+		].filter(([job]) => jobs.includes(job))) {
 			const base = { job, items: o.items };
 			rows.push(
 				await runJob(n8n, standIn, {
@@ -261,22 +362,23 @@ async function main() {
 				}),
 			);
 		}
-		rows.push(
-			await runJob(n8n, standIn, {
-				job: 'Upload',
-				items: o.uploads,
-				variant: 'HeyGen node',
-				id: 'bulkUploadHeyGen',
-				account: 'unlimited',
-				floorMs: floor(o.uploads, c),
-			}),
-		);
+		if (o.uploads > 0)
+			rows.push(
+				await runJob(n8n, standIn, {
+					job: 'Upload',
+					items: o.uploads,
+					variant: 'HeyGen node',
+					id: 'bulkUploadHeyGen',
+					account: 'unlimited',
+					floorMs: floor(o.uploads, c),
+				}),
+			);
 	} finally {
 		await standIn.close();
 		fs.rmSync(n8n.userFolder, { recursive: true, force: true });
 		fs.rmSync(files, { recursive: true, force: true });
 	}
-	const targets = targetsOf(rows, o);
+	const targets = [...issueTargetsOf(rows, o), ...targetsOf(rows, o)];
 	console.log('\nTargets:');
 	for (const [what, met] of targets) console.log(`  ${met ? 'met    ' : 'NOT met'}  ${what}`);
 	writeDoc(rows, targets, o, runtime);

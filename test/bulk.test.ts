@@ -12,6 +12,7 @@ import {
 	NodeOperationError,
 } from 'n8n-workflow';
 
+import { REQUESTS_AT_ONCE } from '../nodes/HeyGen/execution/run';
 import { RETRY_POLICY } from '../nodes/HeyGen/transport/retry';
 import { runHeyGenNode } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';
@@ -87,7 +88,6 @@ it('On Error → Stop: a failure in the middle stops the other items at once and
 	expect(error).toBeInstanceOf(NodeApiError);
 	expect(error?.message).toBe('HeyGen has no asset with ID "missing000000000000000000000000"');
 	expect(error?.context.itemIndex).toBe(40);
-	expect(standIn.apiStats.maxInFlight).toBe(10);
 	await standIn.idle();
 	// The items after the failure were not all started: the run stopped.
 	const deletes = standIn.requests.filter((request) => request.method === 'DELETE');
@@ -129,7 +129,6 @@ it('On Error → Continue: a failed item in the middle is its error item in plac
 	);
 	expect(items.map((item) => item.pairedItem)).toEqual(ids.map((_id, item) => ({ item })));
 	expect([...standIn.deleted].sort()).toEqual(ids.filter((_id, index) => index !== 25).sort());
-	expect(standIn.apiStats.maxInFlight).toBe(10);
 });
 
 it('a cancelled run stops every item promptly: "The execution was cancelled", nothing more asked', async () => {
@@ -155,10 +154,9 @@ it('a cancelled run stops every item promptly: "The execution was cancelled", no
 	// What was on its way when the run was cancelled (at most one request per place) may still
 	// arrive a moment later, and is dropped unanswered; nothing else is asked.
 	const late = standIn.requests.filter((request) => request.at > cancelledAt);
-	expect(late.length).toBeLessThanOrEqual(10);
+	expect(late.length).toBeLessThanOrEqual(standIn.apiStats.maxInFlight);
 	expect(late.every((request) => request.status === 0)).toBe(true);
-	expect(standIn.requests.length).toBeLessThan(100);
-	expect(standIn.apiStats.maxInFlight).toBe(10);
+	expect(standIn.requests.length).toBeLessThan(30 + 2 * REQUESTS_AT_ONCE.max);
 });
 
 it.each([
@@ -316,4 +314,86 @@ describe('failures and the limiter, item by item', () => {
 		// Halved to 5, then about one more per round of answers: back at 10 within ~40 of the 200 files.
 		expect(standIn.fileStats.maxInFlight).toBe(10);
 	});
+});
+
+describe("without Requests at Once: the limiter finds the account's pace", () => {
+	const ids = () => standIn.assets.slice(0, 300).map((asset) => asset.id);
+
+	it(`where nothing pushes back, it goes past ${REQUESTS_AT_ONCE.default} at once, and never past ${REQUESTS_AT_ONCE.max}`, async () => {
+		standIn.set({ latencyMs: 30 });
+		const items = await run(perItem('get'), idItems(ids()));
+		expect(items).toHaveLength(300);
+		expect(standIn.apiStats.maxInFlight).toBeGreaterThan(REQUESTS_AT_ONCE.default);
+		expect(standIn.apiStats.maxInFlight).toBeLessThanOrEqual(REQUESTS_AT_ONCE.max);
+	});
+
+	it('an account limited to 8 at once: every item done, never more than 8 answered at once, a handful of 429s', async () => {
+		standIn.set({ latencyMs: 30, maxInFlight: 8 });
+		const items = await run(perItem('get'), idItems(ids()));
+		expect(items.map((item) => item.json.id)).toEqual(ids());
+		expect(standIn.apiStats.maxInFlight).toBe(8);
+		expect(standIn.apiStats.rateLimited).toBeGreaterThan(0);
+		expect(standIn.apiStats.rateLimited).toBeLessThan(30);
+	});
+
+	it('an account limited to 1 at once: every item done, one at a time', async () => {
+		standIn.set({ latencyMs: 10, maxInFlight: 1 });
+		const items = await run(perItem('get'), idItems(ids().slice(0, 40)));
+		expect(items).toHaveLength(40);
+		expect(standIn.apiStats.maxInFlight).toBe(1);
+	});
+
+	it('an account whose limit drops from 8 to 3 mid-job: every item done, the job going on at the lower level', async () => {
+		standIn.set({ latencyMs: 30, maxInFlight: 8 });
+		let changedAt = Infinity;
+		standIn.afterRequest(() => {
+			const answered = standIn.requests.filter((request) => request.status === 200).length;
+			if (answered === 150 && changedAt === Infinity) {
+				changedAt = standIn.now();
+				standIn.set({ maxInFlight: 3 });
+			}
+		});
+		const items = await run(perItem('get'), idItems(ids()));
+		expect(items.map((item) => item.json.id)).toEqual(ids());
+		const answeredLate = standIn.requests.filter(
+			(request) => request.status === 200 && request.at > changedAt + 200,
+		);
+		expect(answeredLate.length).toBeGreaterThan(50);
+		// The new level is found from the 429s, not paid for item by item.
+		expect(standIn.apiStats.rateLimited).toBeLessThan(60);
+	});
+
+	it('a 429 with Retry-After: 1 on an account limited to 8 holds every request back, and no item fails', async () => {
+		standIn.set({ latencyMs: 20, maxInFlight: 8, rateLimitRetryAfter: '1' });
+		const items = await run(perItem('get'), idItems(ids().slice(0, 100)));
+		expect(items).toHaveLength(100);
+		const [first] = standIn.requests.filter((request) => request.status === 429);
+		const during = standIn.requests.filter(
+			(request) => request.at > first.at + 60 && request.at < first.at + 900,
+		);
+		expect(during).toEqual([]);
+	});
+
+	it('a burst of 60 429s without Retry-After on every request (a quota, not a level): no item fails', async () => {
+		standIn.set({ latencyMs: 20 });
+		standIn.addFault({ kind: 'status', status: 429, times: 60 });
+		const items = await run(perItem('get'), idItems(ids().slice(0, 100)));
+		expect(items.map((item) => item.json.id)).toEqual(ids().slice(0, 100));
+		expect(standIn.requests.filter((request) => request.status === 429)).toHaveLength(60);
+	});
+
+	it('latency rising with load and no 429: the climb stops below the maximum', async () => {
+		standIn.set({ latencyMs: 30, slowAbove: { above: 8, msEach: 15 } });
+		const items = await run(perItem('get'), idItems(ids()));
+		expect(items).toHaveLength(300);
+		expect(standIn.apiStats.rateLimited).toBe(0);
+		expect(standIn.apiStats.maxInFlight).toBeLessThan(REQUESTS_AT_ONCE.max);
+	});
+});
+
+it("a user's Requests at Once is a bound: 10 set is never passed where nothing pushes back", async () => {
+	const ids = standIn.assets.slice(0, 200).map((asset) => asset.id);
+	standIn.set({ latencyMs: 20 });
+	await run(perItem('get', { options: { requestsAtOnce: 10 } }), idItems(ids));
+	expect(standIn.apiStats.maxInFlight).toBe(10);
 });

@@ -1,99 +1,228 @@
-/** The run's adaptive request limiter: AIMD with a ceiling, as pure state transitions, and the async limiter over them. */
+/**
+ * The run's adaptive request limiter, as pure state transitions (slow start, a ceiling just below the
+ * level of a 429, latency as pushback, probes) — step by step, then over whole jobs against a
+ * simulated account — and the async limiter over them.
+ */
 import {
 	abandoned,
 	answered,
 	initialLimiter,
+	LATENCY_TOLERANCE,
 	type LimiterState,
+	type LimiterTicket,
 	mayStart,
-	PROBE_AFTER_ANSWERS,
-	RATE_LIMIT_DECREASE,
+	PROBE_ROUNDS,
 	rateLimited,
 	RequestLimiter,
 	started,
 } from '../nodes/HeyGen/execution/limiter';
+import { limitedAccount, runJob } from './helpers/simulated-account';
 
-const startMany = (state: LimiterState, count: number) =>
-	Array.from({ length: count }).reduce<LimiterState>((s) => started(s), state);
+/** Starts one request: the state after it, and its ticket. */
+function start(state: LimiterState, now = 0): [LimiterState, LimiterTicket] {
+	const next = started(state);
+	return [next, { epoch: next.epoch, inFlight: next.inFlight, startedAt: now }];
+}
 
-it('lets up to the maximum start at once, and no more', () => {
-	let state = initialLimiter(3);
-	for (let i = 0; i < 3; i++) {
-		expect(mayStart(state, 0)).toBe(true);
-		state = started(state);
-	}
-	expect(mayStart(state, 0)).toBe(false);
-	state = answered(state);
-	expect(mayStart(state, 0)).toBe(true);
+/** One request started at 0 and answered normally `ms` later. */
+function answer(state: LimiterState, ms = 50): LimiterState {
+	const [next, ticket] = start(state);
+	return answered(next, ticket, ms);
+}
+
+describe('one step at a time', () => {
+	it('lets up to the limit start at once, and no more', () => {
+		let state = initialLimiter(3);
+		for (let i = 0; i < 3; i++) {
+			expect(mayStart(state, 0)).toBe(true);
+			state = started(state);
+		}
+		expect(mayStart(state, 0)).toBe(false);
+	});
+
+	it('slow start: each normal answer lets one more go at once, from the start up to the maximum', () => {
+		let state = initialLimiter(50, 10);
+		expect(state.limit).toBe(10);
+		for (let i = 0; i < 10; i++) state = answer(state);
+		expect(state.limit).toBe(20);
+		for (let i = 0; i < 100; i++) state = answer(state);
+		expect(state.limit).toBe(50);
+	});
+
+	it('a 429 to the nth request in flight puts the ceiling and the limit at n − 1, not at half', () => {
+		let state = initialLimiter(50, 20);
+		let ticket: LimiterTicket = { epoch: 0, inFlight: 0, startedAt: 0 };
+		for (let i = 0; i < 9; i++) [state, ticket] = start(state);
+		state = rateLimited(state, ticket, 1000);
+		expect(state.ceiling).toBe(8);
+		expect(state.limit).toBe(8);
+		expect(state.inFlight).toBe(8);
+		// No Retry-After: nothing is held back, only fewer go at once.
+		expect(state.pausedUntil).toBe(0);
+	});
+
+	it('429s of one burst leave the ceiling at the lowest level refused, whatever order they come back in', () => {
+		let state = initialLimiter(50, 12);
+		const tickets: LimiterTicket[] = [];
+		for (let i = 0; i < 12; i++) {
+			const [next, ticket] = start(state);
+			state = next;
+			tickets.push(ticket);
+		}
+		// Requests 9 to 12 refused (the account takes 8), answered last first.
+		for (const ticket of tickets.slice(8).reverse()) state = rateLimited(state, ticket, 1000);
+		expect(state.ceiling).toBe(8);
+		expect(state.limit).toBe(8);
+	});
+
+	it('a 429 with Retry-After pauses every new request for that long', () => {
+		const [state, ticket] = start(initialLimiter(8));
+		const paused = rateLimited(state, ticket, 1000, 500);
+		expect(mayStart(paused, 1499)).toBe(false);
+		expect(mayStart(paused, 1500)).toBe(true);
+	});
+
+	it('a 429 with one request in flight halves the limit and keeps the ceiling: it says nothing of how many at once', () => {
+		const [state, ticket] = start(initialLimiter(10));
+		const after = rateLimited(state, ticket, 1000);
+		expect(after.limit).toBe(5);
+		expect(after.ceiling).toBe(10);
+		// And the limit comes back, one more per answer.
+		let grown = after;
+		for (let i = 0; i < 5; i++) grown = answer(grown);
+		expect(grown.limit).toBe(10);
+	});
+
+	it('never goes below one request at once', () => {
+		let state = initialLimiter(2);
+		for (let i = 0; i < 5; i++) {
+			const [next, ticket] = start(state);
+			state = rateLimited(next, ticket, i * 1000);
+		}
+		expect(state.limit).toBe(1);
+		expect(mayStart(state, 10_000)).toBe(true);
+	});
+
+	it(`answers more than ${LATENCY_TOLERANCE}× slower than usual bring the ceiling down in proportion, never below the latency floor`, () => {
+		let state = initialLimiter(50, 40, 10);
+		for (let i = 0; i < 5; i++) state = answer(state, 50);
+		const limit = state.limit;
+		for (let i = 0; i < 30 && state.ceiling === 50; i++) state = answer(state, 400);
+		expect(state.ceiling).toBeLessThan(limit);
+		expect(state.limit).toBe(state.ceiling);
+		for (let i = 0; i < 200; i++) state = answer(state, 400);
+		expect(state.limit).toBeGreaterThanOrEqual(10);
+	});
+
+	it(`after ${PROBE_ROUNDS.first} rounds of calm answers at the ceiling, tries one more at once; a probe refused waits twice as long`, () => {
+		let state: LimiterState = { ...initialLimiter(20), pushedBack: true, limit: 4, ceiling: 4 };
+		for (let i = 0; i < PROBE_ROUNDS.first * 4; i++) state = answer(state);
+		expect(state.ceiling).toBe(5);
+		// The probe's level (5 in flight) is refused.
+		const [full, ticket] = Array.from({ length: 4 }).reduce<[LimiterState, LimiterTicket]>(
+			([s]) => start(s),
+			start(state),
+		);
+		state = rateLimited(full, ticket, 0);
+		expect(state.ceiling).toBe(4);
+		expect(state.probeRounds).toBe(2 * PROBE_ROUNDS.first);
+	});
+
+	it('a request that got no answer frees its place and says nothing of the limit', () => {
+		const [state] = start(initialLimiter(4));
+		expect(abandoned(state)).toEqual(initialLimiter(4));
+	});
 });
 
-it('a 429 halves the limit and puts the ceiling just below what was in flight', () => {
-	let state = startMany(initialLimiter(8), 5);
-	state = rateLimited(state, 1000, { epoch: 0 });
-	expect(state.limit).toBe(8 * RATE_LIMIT_DECREASE);
-	expect(state.ceiling).toBe(4);
-	expect(state.inFlight).toBe(4);
-	// No Retry-After: nothing is held back, only fewer go at once.
-	expect(state.pausedUntil).toBe(0);
-});
+describe('whole jobs against a simulated account (400 items, 50 ms a request)', () => {
+	it('an account limited to 8 at once: held at 8 from the first 429 on, within 1.1× the floor (2,500 ms), a handful of 429s', () => {
+		const job = runJob(
+			400,
+			limitedAccount(50, () => 8),
+			initialLimiter(50, 10, 10),
+		);
+		expect(job.maxAtAccount).toBe(8);
+		expect(job.ms).toBeLessThanOrEqual(1.1 * 2500);
+		expect(job.rateLimited).toBeLessThanOrEqual(10);
+	});
 
-it('a 429 with Retry-After pauses every new request for that long', () => {
-	const state = rateLimited(startMany(initialLimiter(8), 1), 1000, { epoch: 0, waitMs: 500 });
-	expect(mayStart(state, 1499)).toBe(false);
-	expect(mayStart(state, 1500)).toBe(true);
-});
+	it('nothing pushes back: the limit climbs from 10 to the maximum and never past it', () => {
+		const job = runJob(
+			400,
+			limitedAccount(50, () => Infinity),
+			initialLimiter(50, 10, 10),
+		);
+		expect(job.maxStarted).toBe(50);
+		expect(job.ms).toBeLessThanOrEqual(600);
+	});
 
-it('the other 429s of the same burst (requests started before the decrease) do not halve it again', () => {
-	let state = startMany(initialLimiter(8), 6);
-	state = rateLimited(state, 1000, { epoch: 0 });
-	state = rateLimited(state, 1001, { epoch: 0 });
-	state = rateLimited(state, 1002, { epoch: 0 });
-	expect(state.limit).toBe(4);
-	expect(state.ceiling).toBe(5);
-	expect(state.inFlight).toBe(3);
-	// A 429 of a request started after it is a new signal.
-	state = rateLimited(started(state), 2000, { epoch: state.epoch });
-	expect(state.limit).toBe(2);
-});
+	it("a user's Requests at Once is never exceeded, even on an account that allows far more", () => {
+		const job = runJob(
+			400,
+			limitedAccount(50, () => Infinity),
+			initialLimiter(7, 7, 7),
+		);
+		expect(job.maxStarted).toBe(7);
+		expect(job.trace.every((step) => step.limit <= 7 && step.ceiling <= 7)).toBe(true);
+	});
 
-it('grows back by about one per round of answers, up to the ceiling and not past it', () => {
-	let state = { ...initialLimiter(10), limit: 2, ceiling: 4 };
-	for (let i = 0; i < 2; i++) state = answered(started(state));
-	expect(state.limit).toBeGreaterThan(2.8);
-	expect(state.limit).toBeLessThan(3.1);
-	for (let i = 0; i < 20; i++) state = answered(started(state));
-	expect(state.limit).toBe(4);
-});
+	it('an account whose limit drops from 8 to 4 mid-job: follows it down, every item done, within 1.2× the floor', () => {
+		const job = runJob(
+			400,
+			limitedAccount(50, (done) => (done < 200 ? 8 : 4)),
+			initialLimiter(50, 10, 10),
+		);
+		const floor = (200 * 50) / 8 + (200 * 50) / 4;
+		expect(job.ms).toBeLessThanOrEqual(1.2 * floor);
+		expect(job.trace.at(-1)?.ceiling).toBeLessThanOrEqual(5);
+	});
 
-it('after enough calm answers at the ceiling, tries one more at once, up to the maximum', () => {
-	let state = { ...initialLimiter(6), limit: 4, ceiling: 4 };
-	for (let i = 0; i < PROBE_AFTER_ANSWERS; i++) state = answered(started(state));
-	expect(state.ceiling).toBe(5);
-	for (let i = 0; i < 10 * PROBE_AFTER_ANSWERS; i++) state = answered(started(state));
-	expect(state.ceiling).toBe(6);
-	expect(state.limit).toBe(6);
-});
+	it('an account whose limit rises from 4 to 16 mid-job: the probes find more than 4', () => {
+		const job = runJob(
+			400,
+			limitedAccount(50, (done) => (done < 200 ? 4 : 16)),
+			initialLimiter(50, 10, 10),
+		);
+		expect(Math.max(...job.trace.slice(-20).map((step) => step.ceiling))).toBeGreaterThan(5);
+	});
 
-it('never goes below one request at once', () => {
-	let state = initialLimiter(2);
-	for (let i = 0; i < 5; i++) state = rateLimited(started(state), i * 1000, { epoch: state.epoch });
-	expect(state.limit).toBe(1);
-	expect(mayStart(state, 10_000)).toBe(true);
-});
+	it('an account limited to 1 at once: one at a time, the job at the floor, few 429s', () => {
+		const job = runJob(
+			100,
+			limitedAccount(50, () => 1),
+			initialLimiter(50, 10, 10),
+		);
+		expect(job.maxAtAccount).toBe(1);
+		expect(job.ms).toBeLessThanOrEqual(1.05 * 100 * 50);
+		expect(job.rateLimited).toBeLessThan(20);
+	});
 
-it('a 429 with one request in flight halves the limit but keeps the ceiling: it says nothing of how many at once', () => {
-	const state = rateLimited(started(initialLimiter(10)), 1000, { epoch: 0 });
-	expect(state.limit).toBe(5);
-	expect(state.ceiling).toBe(10);
-});
+	it('latency rising with load and no 429: the limiter stops well below the maximum, and the job is faster for it', () => {
+		const account = {
+			latencyMs: (n: number) => 50 + 10 * Math.max(0, n - 8),
+			refuses: () => false,
+		};
+		const adaptive = runJob(400, account, initialLimiter(50, 10, 10));
+		const blind = runJob(400, account, { ...initialLimiter(50, 50, 50) });
+		expect(adaptive.trace.at(-1)?.limit).toBeLessThan(30);
+		expect(adaptive.ms).toBeLessThan(0.9 * blind.ms);
+	});
 
-it('a 429 never leaves the limit above the new ceiling', () => {
-	const state = rateLimited(startMany(initialLimiter(10), 3), 1000, { epoch: 0 });
-	expect(state.ceiling).toBe(2);
-	expect(state.limit).toBe(2);
-});
-
-it('a request that got no answer frees its place and says nothing of the limit', () => {
-	expect(abandoned(started(initialLimiter(4)))).toEqual(initialLimiter(4));
+	it('a 429 with Retry-After: no request starts before the wait is over', () => {
+		let refusedOnce = false;
+		const account = {
+			latencyMs: () => 50,
+			refuses: (_inFlight: number, done: number) => {
+				if (done < 100 || refusedOnce) return false;
+				refusedOnce = true;
+				return true;
+			},
+			retryAfterMs: 1000,
+		};
+		const job = runJob(300, account, initialLimiter(50, 10, 10));
+		const refusedAt = job.trace.find((_step, index) => index === 99)?.at ?? 0;
+		expect(job.starts.filter((at) => at > refusedAt && at < refusedAt + 1000)).toEqual([]);
+	});
 });
 
 describe('RequestLimiter', () => {

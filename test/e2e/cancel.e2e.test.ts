@@ -4,23 +4,12 @@
  * A webhook starts the workflow under `n8n start`; the test stops it through n8n's REST API,
  * as the editor's Stop button does.
  */
-import { rmSync } from 'node:fs';
-
-import { ensureRuntime } from '../../scripts/n8n-runtime';
-import {
-	createN8n,
-	importCredentials,
-	importWorkflows,
-	n8nCommand,
-	setupOwner,
-	startServer,
-} from '../../scripts/lib/n8n';
+import { n8nCommand, setupOwner, startServer } from '../../scripts/lib/n8n';
 import { waitFor } from '../helpers/wait';
-import { startStandIn } from '../stand-in/heygen-stand-in';
+import { type HeyGenN8n, type StandIn, SET_UP_TIMEOUT_MS, startHeyGenN8n } from './fixture';
 
-type StandIn = Awaited<ReturnType<typeof startStandIn>>;
+let e2e: HeyGenN8n | undefined;
 let standIn: StandIn;
-let n8n: Awaited<ReturnType<typeof createN8n>>;
 let server: Awaited<ReturnType<typeof startServer>> | undefined;
 let cookie = '';
 const LIST = '/v1/asset/list';
@@ -40,19 +29,11 @@ async function rest(path: string, init: RequestInit = {}) {
 	return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-beforeAll(
-	async () => {
-		standIn = await startStandIn({ assets: 250, folders: 0, seed: 2 });
-		n8n = await createN8n({ runtime: await ensureRuntime() });
-		await importCredentials(n8n, [
-			{
-				id: 'heygenCancelCred',
-				name: 'HeyGen',
-				type: 'heyGenApi',
-				data: { apiKey: standIn.apiKey, baseUrl: standIn.url },
-			},
-		]);
-		await importWorkflows(n8n, [
+beforeAll(async () => {
+	e2e = await startHeyGenN8n({
+		account: { assets: 250, folders: 0, seed: 2 },
+		credentials: [{ id: 'heygenCancelCred', name: 'HeyGen' }],
+		workflows: () => [
 			{
 				id: 'e2eCancel0000001',
 				name: 'HeyGen cancel e2e',
@@ -85,25 +66,25 @@ beforeAll(
 				],
 				connections: { Webhook: { main: [[{ node: 'HeyGen', type: 'main', index: 0 }]] } },
 			},
-		]);
-		expect((await n8nCommand(n8n, ['publish:workflow', '--id=e2eCancel0000001'])).code).toBe(0);
-		server = await startServer(n8n);
-		await setupOwner(server.url, OWNER);
-		const login = await fetch(`${server.url}/rest/login`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
-		});
-		expect(login.ok).toBe(true);
-		cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-	},
-	10 * 60 * 1000,
-);
+		],
+	});
+	standIn = e2e.standIn;
+	const n8n = e2e.n8n;
+	expect((await n8nCommand(n8n, ['publish:workflow', '--id=e2eCancel0000001'])).code).toBe(0);
+	server = await startServer(n8n);
+	await setupOwner(server.url, OWNER);
+	const login = await fetch(`${server.url}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
+	});
+	expect(login.ok).toBe(true);
+	cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+}, SET_UP_TIMEOUT_MS);
 
 afterAll(async () => {
 	await server?.stop();
-	await standIn?.close();
-	if (n8n) rmSync(n8n.userFolder, { recursive: true, force: true });
+	await e2e?.close();
 });
 
 beforeEach(() => standIn.reset());

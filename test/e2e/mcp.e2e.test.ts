@@ -5,27 +5,20 @@
  * Streamable HTTP, as an MCP client such as Cursor does, against the HeyGen stand-in.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-import { ensureRuntime } from '../../scripts/n8n-runtime';
-import {
-	createN8n,
-	importCredentials,
-	importWorkflows,
-	n8nCommand,
-	startServer,
-} from '../../scripts/lib/n8n';
-import { startStandIn } from '../stand-in/heygen-stand-in';
+import { n8nCommand, startServer } from '../../scripts/lib/n8n';
+import { type HeyGenN8n, type StandIn, SET_UP_TIMEOUT_MS, startHeyGenN8n } from './fixture';
 
 const EXAMPLE = join(__dirname, '..', '..', 'examples', 'heygen-assets-mcp.json');
 const API_KEY = `mcp-secret-${randomBytes(12).toString('hex')}`;
 
-let standIn: Awaited<ReturnType<typeof startStandIn>>;
-let n8n: Awaited<ReturnType<typeof createN8n>>;
+let e2e: HeyGenN8n | undefined;
+let standIn: StandIn;
 let server: Awaited<ReturnType<typeof startServer>> | undefined;
 let client: Client;
 const log: string[] = [];
@@ -84,39 +77,36 @@ async function connect(url: string, timeoutMs = 60_000): Promise<Client> {
 	}
 }
 
-beforeAll(
-	async () => {
-		const example = JSON.parse(readFileSync(EXAMPLE, 'utf8'));
-		standIn = await startStandIn({
+beforeAll(async () => {
+	const example = JSON.parse(readFileSync(EXAMPLE, 'utf8'));
+	const credential = example.nodes.find((node: { credentials?: unknown }) => node.credentials)
+		.credentials.heyGenApi;
+	const auto = autoDescribedServer(credential);
+	e2e = await startHeyGenN8n({
+		account: {
 			apiKey: API_KEY,
 			assets: { image: 60, audio: 40, video: 130 },
 			folders: 3,
 			seed: 18,
 			videos: 30,
-		});
-		n8n = await createN8n({ runtime: await ensureRuntime() });
-		const credential = example.nodes.find((node: { credentials?: unknown }) => node.credentials)
-			.credentials.heyGenApi;
-		await importCredentials(n8n, [
-			{ ...credential, type: 'heyGenApi', data: { apiKey: API_KEY, baseUrl: standIn.url } },
-		]);
-		const auto = autoDescribedServer(credential);
-		await importWorkflows(n8n, [example, auto]);
-		for (const id of [example.id, auto.id]) {
-			const published = await n8nCommand(n8n, ['publish:workflow', `--id=${id}`]);
-			expect(published.code).toBe(0);
-		}
-		server = await startServer(n8n, { onLog: (line) => log.push(line) });
-		client = await connect(`${server.url}/mcp/heygen-assets`);
-	},
-	10 * 60 * 1000,
-);
+		},
+		credentials: [credential],
+		workflows: () => [example, auto],
+	});
+	standIn = e2e.standIn;
+	const n8n = e2e.n8n;
+	for (const id of [example.id, auto.id]) {
+		const published = await n8nCommand(n8n, ['publish:workflow', `--id=${id}`]);
+		expect(published.code).toBe(0);
+	}
+	server = await startServer(n8n, { onLog: (line) => log.push(line) });
+	client = await connect(`${server.url}/mcp/heygen-assets`);
+}, SET_UP_TIMEOUT_MS);
 
 afterAll(async () => {
 	await client?.close();
 	await server?.stop();
-	await standIn?.close();
-	if (n8n) rmSync(n8n.userFolder, { recursive: true, force: true });
+	await e2e?.close();
 });
 
 type ToolResult = { content: Array<{ type: string; text: string }>; isError?: boolean };

@@ -17,15 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ensureRuntime } from '../../scripts/n8n-runtime';
-import {
-	createN8n,
-	executeWorkflow,
-	importCredentials,
-	importWorkflows,
-	nodeItems,
-	runError,
-} from '../../scripts/lib/n8n';
+import { executeWorkflow, nodeItems, runError } from '../../scripts/lib/n8n';
 import {
 	heyGenWorkflow as sharedHeyGenWorkflow,
 	uploadFromDiskWorkflow,
@@ -36,10 +28,7 @@ import {
 	expectFolderNames,
 	expectNamedThroughV3Once,
 } from '../helpers/audit';
-import { startStandIn } from '../stand-in/heygen-stand-in';
-
-type StandIn = Awaited<ReturnType<typeof startStandIn>>;
-type N8n = Awaited<ReturnType<typeof createN8n>>;
+import { type HeyGenN8n, type N8n, type StandIn, startHeyGenN8n } from './fixture';
 
 const LIST = '/v1/asset/list';
 const GOOD = { id: 'heygenDemoCred01', name: 'HeyGen account' };
@@ -49,6 +38,7 @@ const WRONG_KEY = `e2e-wrong-${randomBytes(12).toString('hex')}`;
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
 const FILE_SIZE = 200_000;
 
+let e2e: HeyGenN8n | undefined;
 let standIn: StandIn;
 let n8n: N8n;
 
@@ -139,9 +129,6 @@ let folderId = '';
 
 beforeAll(
 	async () => {
-		const runtime = await ensureRuntime();
-		standIn = await startStandIn({ apiKey: API_KEY, ...SEED, fileSizeBytes: FILE_SIZE });
-		folderId = standIn.folders[2].id;
 		cleanUp = cleanUpCutoff();
 		mkdirSync(TO_HEYGEN, { recursive: true });
 		mkdirSync(BACKUP, { recursive: true });
@@ -152,79 +139,88 @@ beforeAll(
 		writeFileSync(join(TO_HEYGEN, 'notes.txt'), 'not for HeyGen');
 		mkdirSync(SLOW_LINK.folder, { recursive: true });
 		writeFileSync(join(SLOW_LINK.folder, 'slow-take.mp4'), randomBytes(SLOW_LINK.bytes));
-		n8n = await createN8n({ runtime, env: { N8N_RESTRICT_FILE_ACCESS_TO: FILES } });
-		await importCredentials(n8n, [
-			{ ...GOOD, type: 'heyGenApi', data: { apiKey: API_KEY, baseUrl: standIn.url } },
-			{ ...BAD, type: 'heyGenApi', data: { apiKey: WRONG_KEY, baseUrl: standIn.url } },
-		]);
-		await importWorkflows(n8n, [
-			heyGenWorkflow('e2eReturnAll0001', { returnAll: true }),
-			heyGenWorkflow('e2eFiltered00001', {
-				returnAll: false,
-				limit: 5,
-				filters: { fileType: 'video', folderId: { __rl: true, mode: 'id', value: folderId } },
-			}),
-			heyGenWorkflow('e2eLimit15000001', { returnAll: false, limit: 150 }),
-			heyGenWorkflow('e2eWrongKey00001', { returnAll: true }, BAD),
-			heyGenWorkflow('e2eV3ReturnAll01', { apiVersion: 'v3', returnAll: true }),
-			heyGenWorkflow('e2eV3Filtered001', {
-				apiVersion: 'v3',
-				limit: 25,
-				filters: { fileType: 'audio' },
-			}),
-			heyGenWorkflow('e2eDownload00001', {
-				limit: 8,
-				download: true,
-				options: { requestsAtOnce: 3 },
-			}),
-			heyGenWorkflow('e2eV2Default0001', { limit: 5 }, GOOD, 2),
-			heyGenWorkflow('e2eV1Saved000001', {}),
-			heyGenWorkflow('e2eV1SavedType01', { filters: { fileType: 'video' }, limit: 30 }),
-			heyGenWorkflow('e2eV2Defaults001', {}, GOOD, 2),
-			heyGenWorkflow('e2eV2Type0000001', { filters: { fileType: 'video' }, limit: 30 }, GOOD, 2),
-			heyGenWorkflow(
-				'e2eFolderGet0001',
-				{
-					resource: 'folder',
-					operation: 'get',
-					folderId: { __rl: true, mode: 'id', value: folderId },
-				},
-				GOOD,
-				2,
-			),
-			heyGenWorkflow(
-				'e2eGetAsset00001',
-				{
-					operation: 'get',
-					assetId: { __rl: true, mode: 'id', value: standIn.assets[3].id },
-					download: true,
-				},
-				GOOD,
-				2,
-			),
-			heyGenWorkflow(
-				'e2eDelete0000001',
-				{ operation: 'delete', assetId: { __rl: true, mode: 'id', value: standIn.assets[4].id } },
-				GOOD,
-				2,
-			),
-			heyGenWorkflow(
-				'e2eFolders000001',
-				{ resource: 'folder', operation: 'getAll', returnAll: true },
-				GOOD,
-				2,
-			),
-			uploadFromDiskWorkflow('e2eSlowUpload001', `${SLOW_LINK.folder}/*.mp4`, GOOD),
-			...exampleWorkflows(),
-			liveCleanUp(),
-		]);
+		e2e = await startHeyGenN8n({
+			account: { apiKey: API_KEY, ...SEED, fileSizeBytes: FILE_SIZE },
+			credentials: [GOOD, { ...BAD, apiKey: WRONG_KEY }],
+			n8n: { env: { N8N_RESTRICT_FILE_ACCESS_TO: FILES } },
+			workflows: (started) => {
+				standIn = started;
+				folderId = standIn.folders[2].id;
+				return workflows();
+			},
+		});
+		n8n = e2e.n8n;
 	},
 	45 * 60 * 1000,
 );
 
+/** Every workflow the suite runs; they name the stand-in's folders and assets. */
+function workflows() {
+	return [
+		heyGenWorkflow('e2eReturnAll0001', { returnAll: true }),
+		heyGenWorkflow('e2eFiltered00001', {
+			returnAll: false,
+			limit: 5,
+			filters: { fileType: 'video', folderId: { __rl: true, mode: 'id', value: folderId } },
+		}),
+		heyGenWorkflow('e2eLimit15000001', { returnAll: false, limit: 150 }),
+		heyGenWorkflow('e2eWrongKey00001', { returnAll: true }, BAD),
+		heyGenWorkflow('e2eV3ReturnAll01', { apiVersion: 'v3', returnAll: true }),
+		heyGenWorkflow('e2eV3Filtered001', {
+			apiVersion: 'v3',
+			limit: 25,
+			filters: { fileType: 'audio' },
+		}),
+		heyGenWorkflow('e2eDownload00001', {
+			limit: 8,
+			download: true,
+			options: { requestsAtOnce: 3 },
+		}),
+		heyGenWorkflow('e2eV2Default0001', { limit: 5 }, GOOD, 2),
+		heyGenWorkflow('e2eV1Saved000001', {}),
+		heyGenWorkflow('e2eV1SavedType01', { filters: { fileType: 'video' }, limit: 30 }),
+		heyGenWorkflow('e2eV2Defaults001', {}, GOOD, 2),
+		heyGenWorkflow('e2eV2Type0000001', { filters: { fileType: 'video' }, limit: 30 }, GOOD, 2),
+		heyGenWorkflow(
+			'e2eFolderGet0001',
+			{
+				resource: 'folder',
+				operation: 'get',
+				folderId: { __rl: true, mode: 'id', value: folderId },
+			},
+			GOOD,
+			2,
+		),
+		heyGenWorkflow(
+			'e2eGetAsset00001',
+			{
+				operation: 'get',
+				assetId: { __rl: true, mode: 'id', value: standIn.assets[3].id },
+				download: true,
+			},
+			GOOD,
+			2,
+		),
+		heyGenWorkflow(
+			'e2eDelete0000001',
+			{ operation: 'delete', assetId: { __rl: true, mode: 'id', value: standIn.assets[4].id } },
+			GOOD,
+			2,
+		),
+		heyGenWorkflow(
+			'e2eFolders000001',
+			{ resource: 'folder', operation: 'getAll', returnAll: true },
+			GOOD,
+			2,
+		),
+		uploadFromDiskWorkflow('e2eSlowUpload001', `${SLOW_LINK.folder}/*.mp4`, GOOD),
+		...exampleWorkflows(),
+		liveCleanUp(),
+	];
+}
+
 afterAll(async () => {
-	await standIn?.close();
-	if (n8n) rmSync(n8n.userFolder, { recursive: true, force: true });
+	await e2e?.close();
 	rmSync(FILES, { recursive: true, force: true });
 });
 

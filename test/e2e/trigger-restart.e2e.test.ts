@@ -5,21 +5,12 @@
  * after a SIGKILL, and after its restart. Run with n8n's defaults and with its durable poll cursors;
  * prints what was delivered.
  */
-import { rmSync } from 'node:fs';
-
-import { ensureRuntime } from '../../scripts/n8n-runtime';
-import {
-	createN8n,
-	importCredentials,
-	importWorkflows,
-	n8nCommand,
-	startServer,
-} from '../../scripts/lib/n8n';
+import { n8nCommand, startServer } from '../../scripts/lib/n8n';
 import { triggerToSinkWorkflow } from '../../scripts/lib/workflows';
 import { waitFor } from '../helpers/wait';
-import { startStandIn } from '../stand-in/heygen-stand-in';
+import { type StandIn, startHeyGenN8n } from './fixture';
 
-type StandIn = Awaited<ReturnType<typeof startStandIn>>;
+const CREDENTIAL = { id: 'heygenRestart001', name: 'HeyGen' };
 type Server = Awaited<ReturnType<typeof startServer>>;
 
 const WORKFLOW_ID = 'e2eTrigRestart01';
@@ -39,7 +30,7 @@ function triggerWorkflow(standIn: StandIn, apiVersion: ApiVersion) {
 		id: WORKFLOW_ID,
 		name: 'HeyGen trigger across a restart',
 		sinkUrl: `${standIn.url}/__sink`,
-		credential: { id: 'heygenRestart001', name: 'HeyGen' },
+		credential: CREDENTIAL,
 		typeVersion: 2,
 		parameters: { apiVersion },
 		body: '={{ JSON.stringify({ id: $json.id }) }}',
@@ -64,20 +55,16 @@ async function crashRun(
 	env: Record<string, string>,
 	apiVersion: ApiVersion,
 ): Promise<Outcome> {
-	const standIn = await startStandIn({ assets: 40, folders: 1, seed: 23 });
-	const n8n = await createN8n({ runtime: await ensureRuntime(), env });
+	const e2e = await startHeyGenN8n({
+		account: { assets: 40, folders: 1, seed: 23 },
+		credentials: [CREDENTIAL],
+		n8n: { env },
+		workflows: (started) => [triggerWorkflow(started, apiVersion)],
+	});
+	const { standIn, n8n } = e2e;
 	let server: Server | undefined;
 	const log: string[] = [];
 	try {
-		await importCredentials(n8n, [
-			{
-				id: 'heygenRestart001',
-				name: 'HeyGen',
-				type: 'heyGenApi',
-				data: { apiKey: standIn.apiKey, baseUrl: standIn.url },
-			},
-		]);
-		await importWorkflows(n8n, [triggerWorkflow(standIn, apiVersion)]);
 		expect((await n8nCommand(n8n, ['publish:workflow', `--id=${WORKFLOW_ID}`])).code).toBe(0);
 		server = await startServer(n8n, { onLog: (line) => log.push(line) });
 		// The position the trigger takes at activation; then an asset before the first scheduled poll.
@@ -136,8 +123,7 @@ async function crashRun(
 		throw error;
 	} finally {
 		await server?.stop();
-		await standIn.close();
-		rmSync(n8n.userFolder, { recursive: true, force: true });
+		await e2e.close();
 	}
 }
 
@@ -180,29 +166,26 @@ describe('a version-1 trigger when HeyGen retires v1 under it', () => {
 	it(
 		"with n8n's durable poll cursors: goes on through v3, every later asset once, nothing earlier",
 		async () => {
-			const standIn = await startStandIn({ assets: 40, folders: 1, seed: 29 });
-			const n8n = await createN8n({ runtime: await ensureRuntime(), env: DURABLE_CURSORS });
+			const e2e = await startHeyGenN8n({
+				account: { assets: 40, folders: 1, seed: 29 },
+				credentials: [CREDENTIAL],
+				n8n: { env: DURABLE_CURSORS },
+				workflows: (started) => [
+					triggerToSinkWorkflow({
+						id: WORKFLOW_ID,
+						name: 'HeyGen trigger saved with node version 1',
+						sinkUrl: `${started.url}/__sink`,
+						credential: CREDENTIAL,
+						typeVersion: 1,
+						parameters: {},
+						body: '={{ JSON.stringify({ id: $json.id }) }}',
+					}),
+				],
+			});
+			const { standIn, n8n } = e2e;
 			let server: Server | undefined;
 			const log: string[] = [];
 			try {
-				await importCredentials(n8n, [
-					{
-						id: 'heygenRestart001',
-						name: 'HeyGen',
-						type: 'heyGenApi',
-						data: { apiKey: standIn.apiKey, baseUrl: standIn.url },
-					},
-				]);
-				const workflow = triggerToSinkWorkflow({
-					id: WORKFLOW_ID,
-					name: 'HeyGen trigger saved with node version 1',
-					sinkUrl: `${standIn.url}/__sink`,
-					credential: { id: 'heygenRestart001', name: 'HeyGen' },
-					typeVersion: 1,
-					parameters: {},
-					body: '={{ JSON.stringify({ id: $json.id }) }}',
-				});
-				await importWorkflows(n8n, [workflow]);
 				expect((await n8nCommand(n8n, ['publish:workflow', `--id=${WORKFLOW_ID}`])).code).toBe(0);
 				server = await startServer(n8n, { onLog: (line) => log.push(line) });
 				const polls = (path: string) => standIn.requestsTo(path).length;
@@ -230,8 +213,7 @@ describe('a version-1 trigger when HeyGen retires v1 under it', () => {
 				throw error;
 			} finally {
 				await server?.stop();
-				await standIn.close();
-				rmSync(n8n.userFolder, { recursive: true, force: true });
+				await e2e.close();
 			}
 		},
 		4 * 60 * 1000,

@@ -2,57 +2,40 @@
  * The HeyGen Trigger in a real n8n: an active workflow (HeyGen Trigger → HTTP Request into the
  * stand-in's sink) under `n8n start`, polled by n8n itself every minute.
  */
-import { rmSync } from 'node:fs';
-
-import { ensureRuntime } from '../../scripts/n8n-runtime';
-import {
-	createN8n,
-	importCredentials,
-	importWorkflows,
-	n8nCommand,
-	startServer,
-} from '../../scripts/lib/n8n';
+import { n8nCommand, startServer } from '../../scripts/lib/n8n';
 import { triggerToSinkWorkflow } from '../../scripts/lib/workflows';
 import { waitFor } from '../helpers/wait';
-import { startStandIn } from '../stand-in/heygen-stand-in';
+import { type HeyGenN8n, type StandIn, SET_UP_TIMEOUT_MS, startHeyGenN8n } from './fixture';
 
-type StandIn = Awaited<ReturnType<typeof startStandIn>>;
+const CREDENTIAL = { id: 'heygenTrigCred01', name: 'HeyGen' };
+let e2e: HeyGenN8n | undefined;
 let standIn: StandIn;
-let n8n: Awaited<ReturnType<typeof createN8n>>;
 let server: Awaited<ReturnType<typeof startServer>> | undefined;
 
-beforeAll(
-	async () => {
-		standIn = await startStandIn({ assets: 60, folders: 2, seed: 99 });
-		n8n = await createN8n({ runtime: await ensureRuntime() });
-		await importCredentials(n8n, [
-			{
-				id: 'heygenTrigCred01',
-				name: 'HeyGen',
-				type: 'heyGenApi',
-				data: { apiKey: standIn.apiKey, baseUrl: standIn.url },
-			},
-		]);
-		await importWorkflows(n8n, [
+beforeAll(async () => {
+	e2e = await startHeyGenN8n({
+		account: { assets: 60, folders: 2, seed: 99 },
+		credentials: [CREDENTIAL],
+		workflows: (started) => [
 			triggerToSinkWorkflow({
 				id: 'e2eTrigger000001',
 				name: 'HeyGen trigger e2e',
-				sinkUrl: `${standIn.url}/__sink`,
-				credential: { id: 'heygenTrigCred01', name: 'HeyGen' },
+				sinkUrl: `${started.url}/__sink`,
+				credential: CREDENTIAL,
 				typeVersion: 1,
 			}),
-		]);
-		const published = await n8nCommand(n8n, ['publish:workflow', '--id=e2eTrigger000001']);
-		expect(published.code).toBe(0);
-		server = await startServer(n8n);
-	},
-	10 * 60 * 1000,
-);
+		],
+	});
+	({ standIn } = e2e);
+	const n8n = e2e.n8n;
+	const published = await n8nCommand(n8n, ['publish:workflow', '--id=e2eTrigger000001']);
+	expect(published.code).toBe(0);
+	server = await startServer(n8n);
+}, SET_UP_TIMEOUT_MS);
 
 afterAll(async () => {
 	await server?.stop();
-	await standIn?.close();
-	if (n8n) rmSync(n8n.userFolder, { recursive: true, force: true });
+	await e2e?.close();
 });
 
 it(

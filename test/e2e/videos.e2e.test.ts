@@ -4,14 +4,8 @@
  * Trigger's Video Completed under `n8n start` with n8n's durable poll cursors across a SIGKILL: no
  * flood at activation, every render finishing later once, a failed render never.
  */
-import { rmSync } from 'node:fs';
-
-import { ensureRuntime } from '../../scripts/n8n-runtime';
 import {
-	createN8n,
 	executeWorkflow,
-	importCredentials,
-	importWorkflows,
 	n8nCommand,
 	nodeItems,
 	runError,
@@ -19,55 +13,51 @@ import {
 } from '../../scripts/lib/n8n';
 import { heyGenWorkflow, triggerToSinkWorkflow } from '../../scripts/lib/workflows';
 import { waitFor } from '../helpers/wait';
-import { startStandIn } from '../stand-in/heygen-stand-in';
-
-type StandIn = Awaited<ReturnType<typeof startStandIn>>;
-type N8n = Awaited<ReturnType<typeof createN8n>>;
+import {
+	type HeyGenN8n,
+	type N8n,
+	type StandIn,
+	SET_UP_TIMEOUT_MS,
+	startHeyGenN8n,
+} from './fixture';
 
 const CREDENTIAL = { id: 'heygenVideos0001', name: 'HeyGen' };
 const byId = (id: string) => ({ __rl: true, mode: 'id', value: id });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function importCredential(n8n: N8n, standIn: StandIn) {
-	await importCredentials(n8n, [
-		{
-			...CREDENTIAL,
-			type: 'heyGenApi',
-			data: { apiKey: standIn.apiKey, baseUrl: standIn.url },
-		},
-	]);
-}
-
 describe('the Video resource, headless', () => {
+	let e2e: HeyGenN8n | undefined;
 	let standIn: StandIn;
 	let n8n: N8n;
+	const video = (id: string, parameters: Record<string, unknown>) =>
+		heyGenWorkflow(id, { resource: 'video', ...parameters }, CREDENTIAL, 2);
 
-	beforeAll(
-		async () => {
-			standIn = await startStandIn({ assets: 3, folders: 2, videos: 130, seed: 41 });
-			n8n = await createN8n({ runtime: await ensureRuntime() });
-			await importCredential(n8n, standIn);
-			const completed = standIn.videos.filter((video) => video.status === 'completed');
-			const video = (id: string, parameters: Record<string, unknown>) =>
-				heyGenWorkflow(id, { resource: 'video', ...parameters }, CREDENTIAL, 2);
-			await importWorkflows(n8n, [
-				video('e2eVideoAll00001', { operation: 'getAll', returnAll: true }),
-				video('e2eVideoFiles001', {
-					operation: 'getAll',
-					limit: 12,
-					filters: { status: 'completed' },
-					download: true,
-					options: { requestsAtOnce: 2 },
-				}),
-				video('e2eVideoDelete01', { operation: 'delete', videoId: byId(completed[5].id) }),
-			]);
-		},
-		10 * 60 * 1000,
-	);
+	beforeAll(async () => {
+		e2e = await startHeyGenN8n({
+			account: { assets: 3, folders: 2, videos: 130, seed: 41 },
+			credentials: [CREDENTIAL],
+			workflows: (started) => workflows(started),
+		});
+		({ standIn, n8n } = e2e);
+	}, SET_UP_TIMEOUT_MS);
+
+	function workflows(started: StandIn) {
+		const completed = started.videos.filter((video) => video.status === 'completed');
+		return [
+			video('e2eVideoAll00001', { operation: 'getAll', returnAll: true }),
+			video('e2eVideoFiles001', {
+				operation: 'getAll',
+				limit: 12,
+				filters: { status: 'completed' },
+				download: true,
+				options: { requestsAtOnce: 2 },
+			}),
+			video('e2eVideoDelete01', { operation: 'delete', videoId: byId(completed[5].id) }),
+		];
+	}
 
 	afterAll(async () => {
-		await standIn?.close();
-		if (n8n) rmSync(n8n.userFolder, { recursive: true, force: true });
+		await e2e?.close();
 	});
 
 	beforeEach(() => standIn.reset());
@@ -116,32 +106,34 @@ describe('Video Completed under n8n start, across a SIGKILL', () => {
 		"with n8n's durable poll cursors: no flood, every render finishing later once, failed ones never",
 		async () => {
 			const newestTs = Math.floor(Date.now() / 1000) - 600;
-			const standIn = await startStandIn({ assets: 3, folders: 1, videos: 40, seed: 43, newestTs });
-			const n8n = await createN8n({
-				runtime: await ensureRuntime(),
-				env: {
-					N8N_POLLER_DURABLE_CURSORS_ENABLED: 'true',
-					N8N_SCHEDULER_ENABLED: 'true',
-					N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: 'true',
-					N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'true',
+			const id = 'e2eVideoDone0001';
+			const e2e = await startHeyGenN8n({
+				account: { assets: 3, folders: 1, videos: 40, seed: 43, newestTs },
+				credentials: [CREDENTIAL],
+				n8n: {
+					env: {
+						N8N_POLLER_DURABLE_CURSORS_ENABLED: 'true',
+						N8N_SCHEDULER_ENABLED: 'true',
+						N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: 'true',
+						N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'true',
+					},
 				},
-			});
-			const log: string[] = [];
-			let server: Awaited<ReturnType<typeof startServer>> | undefined;
-			try {
-				await importCredential(n8n, standIn);
-				const id = 'e2eVideoDone0001';
-				await importWorkflows(n8n, [
+				workflows: (started) => [
 					triggerToSinkWorkflow({
 						id,
 						name: 'Video Completed to the sink',
-						sinkUrl: `${standIn.url}/__sink`,
+						sinkUrl: `${started.url}/__sink`,
 						credential: CREDENTIAL,
 						typeVersion: 2,
 						parameters: { event: 'videoCompleted', filters: undefined },
 						body: '={{ JSON.stringify({ id: $json.id, status: $json.status }) }}',
 					}),
-				]);
+				],
+			});
+			const { standIn, n8n } = e2e;
+			const log: string[] = [];
+			let server: Awaited<ReturnType<typeof startServer>> | undefined;
+			try {
 				expect((await n8nCommand(n8n, ['publish:workflow', `--id=${id}`])).code).toBe(0);
 				const running = standIn.videos.filter(
 					(video) => video.status !== 'completed' && video.status !== 'failed',
@@ -186,8 +178,7 @@ describe('Video Completed under n8n start, across a SIGKILL', () => {
 				throw error;
 			} finally {
 				await server?.stop();
-				await standIn.close();
-				rmSync(n8n.userFolder, { recursive: true, force: true });
+				await e2e.close();
 			}
 		},
 		6 * 60 * 1000,

@@ -9,22 +9,18 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ensureRuntime } from '../../scripts/n8n-runtime';
-import {
-	createN8n,
-	importCredentials,
-	importWorkflows,
-	n8nCommand,
-	setupOwner,
-	startServer,
-} from '../../scripts/lib/n8n';
+import { n8nCommand, setupOwner, startServer } from '../../scripts/lib/n8n';
 import { exampleWorkflows } from '../../scripts/lib/demo-setup';
 import { chainWorkflow } from '../../scripts/lib/workflows';
 import { waitFor } from '../helpers/wait';
-import { startStandIn } from '../stand-in/heygen-stand-in';
+import {
+	type HeyGenN8n,
+	type N8n,
+	SET_UP_TIMEOUT_MS,
+	type StandIn,
+	startHeyGenN8n,
+} from './fixture';
 
-type StandIn = Awaited<ReturnType<typeof startStandIn>>;
-type N8n = Awaited<ReturnType<typeof createN8n>>;
 type Server = Awaited<ReturnType<typeof startServer>>;
 
 const WORKFLOW_ID = 'e2eHeyGenHook001';
@@ -154,34 +150,27 @@ async function emit(videoId: string, eventId?: string) {
 	return { eventId: emitted.event_id, status: attempt?.status };
 }
 
+let e2e: HeyGenN8n | undefined;
+
 beforeAll(async () => {
-	standIn = await startStandIn({ assets: 1, folders: 1, videos: 3, seed: 24 });
 	filesDir = mkdtempSync(join(tmpdir(), 'heygen-hook-files-'));
 	mkdirSync(join(filesDir, 'heygen-renders'));
-	n8n = await createN8n({
-		runtime: await ensureRuntime(),
-		env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir },
+	e2e = await startHeyGenN8n({
+		account: { assets: 1, folders: 1, videos: 3, seed: 24 },
+		// The examples' credential too, as npm start imports it.
+		credentials: [CREDENTIAL, { id: 'heygenDemoCred01', name: 'HeyGen account' }],
+		n8n: { env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir } },
+		workflows: (started) => [webhookWorkflow(`${started.url}/__sink`), example()],
 	});
+	({ standIn, n8n } = e2e);
 	n8n.env.WEBHOOK_URL = `http://127.0.0.1:${n8n.env.N8N_PORT}/`;
-	await importCredentials(n8n, [
-		{ ...CREDENTIAL, type: 'heyGenApi', data: { apiKey: standIn.apiKey, baseUrl: standIn.url } },
-		// The examples' credential, as npm start imports it.
-		{
-			id: 'heygenDemoCred01',
-			name: 'HeyGen account',
-			type: 'heyGenApi',
-			data: { apiKey: standIn.apiKey, baseUrl: standIn.url },
-		},
-	]);
-	await importWorkflows(n8n, [webhookWorkflow(`${standIn.url}/__sink`), example()]);
 	expect((await n8nCommand(n8n, ['publish:workflow', `--id=${WORKFLOW_ID}`])).code).toBe(0);
 	await start();
-}, 300_000);
+}, SET_UP_TIMEOUT_MS);
 
 afterAll(async () => {
 	await server?.stop();
-	await standIn?.close();
-	if (n8n) rmSync(n8n.userFolder, { recursive: true, force: true });
+	await e2e?.close();
 	if (filesDir) rmSync(filesDir, { recursive: true, force: true });
 });
 

@@ -5,6 +5,7 @@
  * that applies a credential's declarative `authenticate` definition as n8n's own does
  * (every `properties.<part>.<key>` expression resolved against `$credentials`).
  */
+import { Container } from '@n8n/di';
 import {
 	ExecuteContext,
 	HookContext,
@@ -13,6 +14,7 @@ import {
 	RoutingNode,
 	WebhookContext,
 } from 'n8n-core';
+import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 import {
 	createEmptyRunExecutionData,
 	type ICredentialDataDecryptedObject,
@@ -39,6 +41,12 @@ import { HeyGenApi } from '../../credentials/HeyGenApi.credentials';
 import { HeyGen } from '../../nodes/HeyGen/HeyGen.node';
 import { HeyGenTrigger } from '../../nodes/HeyGen/HeyGenTrigger.node';
 import { HeyGenWebhookTrigger } from '../../nodes/HeyGen/HeyGenWebhookTrigger.node';
+
+// The first ExecuteContext of a test file makes n8n-core's SSH client manager, whose 60-second
+// clean-up timer (unref'd, so it never holds the process) holds that file's whole module registry:
+// about 12 MB a file, and a jest worker grown to a few hundred MB takes longer than jest's 500 ms
+// to exit ("A worker process has failed to exit gracefully"). Shut it down with the file.
+afterAll(() => Container.get(SSHClientsManager).onShutdown());
 
 const NODE_TYPE = 'n8n-nodes-heygen.heyGen';
 

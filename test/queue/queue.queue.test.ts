@@ -20,9 +20,8 @@ import {
 import { ensureRuntime } from '../../scripts/n8n-runtime';
 import { expectAuditSummary } from '../helpers/audit';
 import { waitFor } from '../helpers/wait';
+import { heyGenCredential, type StandIn } from '../e2e/fixture';
 import { startStandIn } from '../stand-in/heygen-stand-in';
-
-type StandIn = Awaited<ReturnType<typeof startStandIn>>;
 type Cluster = Awaited<ReturnType<typeof startQueueCluster>>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- items are whatever n8n answered
 type Item = Record<string, any>;
@@ -130,13 +129,7 @@ async function startCluster(standIn: StandIn, binaryDataMode?: 'filesystem') {
 		runtime: await ensureRuntime(),
 		binaryDataMode,
 		beforeStart: async (main) => {
-			await importCredentials(main, [
-				{
-					...CREDENTIAL,
-					type: 'heyGenApi',
-					data: { apiKey: standIn.apiKey, baseUrl: standIn.url },
-				},
-			]);
+			await importCredentials(main, [heyGenCredential(standIn, CREDENTIAL)]);
 			const list = workflows(standIn);
 			await importWorkflows(main, list);
 			const published = await Promise.all(

@@ -126,6 +126,9 @@ function pickBehaviour(defaults, options) {
  * @property {number | undefined} maxInFlight an account limit the client is not told: an API request
  *   arriving while this many are being answered gets 429 (`rate_limit_exceeded`)
  * @property {string | undefined} rateLimitRetryAfter the Retry-After header sent with those 429s (none when undefined)
+ * @property {{ above: number, msEach: number } | undefined} slowAbove an account that slows down under load
+ *   instead of refusing: an API request arriving while more than `above` are being answered takes
+ *   `msEach` longer for each one over (latency rising without 429s)
  * @property {number} clockOffsetSeconds how far the server's clock is ahead of this machine's (negative: behind):
  *   its Date header and the upload time of what is uploaded to it
  * @property {number} storageLag complete answers 409 conflict "Uploaded object not found yet" this
@@ -421,6 +424,7 @@ async function startStandIn(options = {}) {
 		busy: options.busy,
 		maxInFlight: options.maxInFlight,
 		rateLimitRetryAfter: options.rateLimitRetryAfter,
+		slowAbove: options.slowAbove,
 		clockOffsetSeconds: options.clockOffsetSeconds ?? 0,
 		...UPLOAD_BEHAVIOUR,
 		...pickBehaviour(UPLOAD_BEHAVIOUR, options),
@@ -1286,7 +1290,13 @@ async function startStandIn(options = {}) {
 		if (stall !== undefined) stallAfter.set(req, stall);
 		const answersEarly = fault && !['slow', 'dropAnswer', 'reset', 'stall'].includes(fault.kind);
 		if (answersEarly) for await (const _chunk of req);
-		const delay = behaviour.latencyMs + (fault?.kind === 'slow' ? (fault.delayMs ?? 5000) : 0);
+		const slowAbove = behaviour.slowAbove;
+		const load =
+			isApiPath(path) && slowAbove
+				? slowAbove.msEach * Math.max(0, apiStats.inFlight - 1 - slowAbove.above)
+				: 0;
+		const delay =
+			behaviour.latencyMs + load + (fault?.kind === 'slow' ? (fault.delayMs ?? 5000) : 0);
 		if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay).unref());
 		if (res.destroyed) return undefined;
 

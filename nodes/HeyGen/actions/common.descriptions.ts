@@ -210,6 +210,7 @@ export const requestsAtOnceOption: INodeProperties = {
 	name: 'requestsAtOnce',
 	type: 'number',
 	// n8n's lint rule wants a literal: it is REQUESTS_AT_ONCE.default (a unit test holds them together).
+	// Only the value shown when the option is added: without the option, the node finds HeyGen's pace.
 	default: 10,
 	typeOptions: {
 		minValue: REQUESTS_AT_ONCE.min,
@@ -217,7 +218,7 @@ export const requestsAtOnceOption: INodeProperties = {
 		numberPrecision: 0,
 	},
 	description:
-		'How many input items (and files) the node works on at once, and so the most requests it has in flight. When HeyGen answers 429 (too many requests), every request waits and fewer go at once until HeyGen answers normally again. 1 handles one item after the other.',
+		'The most requests the node has in flight, and input items (and files) it works on at once. Without this option the node finds the pace your HeyGen account allows by itself (from 10 up to 50 at once, staying just under where HeyGen answers 429). When HeyGen answers 429 (too many requests), fewer go at once. 1 handles one item after the other.',
 };
 
 /** The node's Options for the operations that have no Options of their own (Upload has). */

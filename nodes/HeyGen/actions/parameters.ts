@@ -149,9 +149,14 @@ export interface DownloadOptions {
 	concurrency: number;
 }
 
-/** Options → Requests at Once: items, files and requests in flight at most. */
-export function readRequestsAtOnce(parameters: Parameters): number {
-	const value = parameters.get('options.requestsAtOnce', REQUESTS_AT_ONCE.default);
+/**
+ * Options → Requests at Once: items, files and requests in flight at most, as the user set it; undefined
+ * when the option is not there (or its expression gives nothing): automatic. n8n stores a value set in
+ * a collection even when it equals the field's default, so a number a user chose is always seen here.
+ */
+export function readRequestsAtOnce(parameters: Parameters): number | undefined {
+	const value = parameters.get('options.requestsAtOnce', null);
+	if (value === null || value === undefined || value === '') return undefined;
 	const { min, max } = REQUESTS_AT_ONCE;
 	if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
 		fail(
@@ -166,7 +171,8 @@ export function readRequestsAtOnce(parameters: Parameters): number {
 export function readDownload(parameters: Parameters, many: boolean): DownloadOptions | undefined {
 	if (parameters.get('download', false) !== true) return undefined;
 	const binaryPropertyName = readBinaryPropertyName(parameters, 'Put Output File in Field');
-	return { binaryPropertyName, concurrency: many ? readRequestsAtOnce(parameters) : 1 };
+	const concurrency = many ? (readRequestsAtOnce(parameters) ?? REQUESTS_AT_ONCE.max) : 1;
+	return { binaryPropertyName, concurrency };
 }
 
 /** The ID an operation acts on, from the resource locator at `name` (required). */

@@ -85,7 +85,7 @@ async function runItems(
 		}
 	};
 	await Promise.all(
-		Array.from({ length: Math.max(1, Math.min(shared.limiter.snapshot.max, count)) }, worker),
+		Array.from({ length: Math.max(1, Math.min(shared.itemsAtOnce, count)) }, worker),
 	);
 	if (run.failure) throw run.failure.error;
 	return outputs;

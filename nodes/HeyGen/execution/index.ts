@@ -20,6 +20,6 @@ export {
 	type HeyGenContext,
 	oncePerRun,
 } from './context';
-export { type LimiterTicket, RequestLimiter } from './limiter';
+export { type LimiterTicket, refusedForConcurrency, RequestLimiter } from './limiter';
 export { pause } from './pause';
 export { beginRun, REQUESTS_AT_ONCE, runShared, RunShared } from './run';

@@ -1,37 +1,90 @@
 import { pause } from './pause';
 
 /**
- * How many requests one node run has in flight: at most the node's Requests at Once, fewer while
- * HeyGen answers 429. Additive increase, multiplicative decrease, with a memory: a 429 halves the
- * limit and, when more than one request was in flight, sets a ceiling just below that number (the
- * account's level, as best it shows); normal answers grow the limit back by about one per round of answers, up to that
- * ceiling; after PROBE_AFTER_ANSWERS calm answers at the ceiling, the ceiling goes up by one, so a
- * limit HeyGen raises is found again. A 429 with Retry-After also pauses every new request.
+ * How many requests one node run has in flight. HeyGen documents no limit for its asset endpoints
+ * and says "too many" with 429, so the limiter finds the account's level and stays just under it:
+ *
+ * - **Slow start** (TCP's): until HeyGen first pushes back, each normal answer lets one more
+ *   request go at once (the limit doubles every round of answers), up to `max`.
+ * - **A 429 marks the level.** A request refused when it was the nth in flight says the account
+ *   takes fewer than n: the ceiling goes to n − 1 and the limit with it (no halving: halving spent
+ *   most of a job well under the level). A 429 with one in flight says nothing of how many at once
+ *   (a quota, not a concurrency): it halves the limit instead.
+ * - **Latency is pushback too** (as in Vegas and Gradient): when answers take more than
+ *   LATENCY_TOLERANCE × the usual time, the ceiling comes down in proportion.
+ * - **Probing** (as BBR's): after PROBE_ROUNDS rounds of calm answers at the ceiling, the ceiling
+ *   goes up by one, so a level HeyGen raises is found again; a probe that meets a 429 doubles the
+ *   wait before the next.
+ * - A 429 with Retry-After pauses every new request of the run.
+ *
+ * Never more than `max`: the user's Requests at Once, or REQUESTS_AT_ONCE.max when automatic.
  */
 export interface LimiterState {
-	/** Requests that may be in flight now, at least 1 and at most `ceiling` (fractional while it grows). */
+	/** Requests that may be in flight now: at least 1, at most `ceiling`. */
 	limit: number;
-	/** Requests at Once: never more. */
+	/** Never more: the user's Requests at Once, or the automatic maximum. */
 	max: number;
-	/** The highest limit HeyGen has allowed so far: `max` until a 429. */
+	/** Just below the lowest level HeyGen pushed back at so far: `max` until then. */
 	ceiling: number;
+	/** Whether HeyGen has pushed back yet (slow start ends at the first pushback). */
+	pushedBack: boolean;
 	inFlight: number;
 	/** No request starts before this time (ms since the epoch): HeyGen asked to wait. */
 	pausedUntil: number;
-	/** Counts the decreases: a 429 of a request started before the last one is of the same burst. */
+	/** Counts the decreases: an answer to a request started before the last one is of the same burst. */
 	epoch: number;
-	/** Normal answers since the limit reached the ceiling. */
+	/** Normal answers since the limit reached the ceiling (or since the last probe). */
 	calmAnswers: number;
+	/** Rounds of calm answers at the ceiling before the next probe. */
+	probeRounds: number;
+	/** The level the last probe opened (0: none yet, or it was refused). */
+	probeLevel: number;
+	/** The usual time of an answer (ms): follows a faster answer at once, a slower one slowly. */
+	baselineMs: number;
+	/** Recent answer time (ms), smoothed. */
+	recentMs: number;
+	/** Slow answers alone never take the limit below this: only HeyGen's 429 does. */
+	latencyFloor: number;
 }
 
-/** What a 429 leaves of the limit. */
-export const RATE_LIMIT_DECREASE = 0.5;
+/**
+ * Rounds of calm answers at the ceiling before a probe: `first`, doubled by each probe refused up to
+ * `most` (so that a level HeyGen raises is still found within a job), halved by each probe that held.
+ */
+export const PROBE_ROUNDS = { first: 4, most: 16 } as const;
 
-/** Normal answers at the ceiling before the limiter tries one more request at once. */
-export const PROBE_AFTER_ANSWERS = 50;
+/** Answers this many times slower than the usual time are pushback. */
+export const LATENCY_TOLERANCE = 2;
 
-export function initialLimiter(max: number): LimiterState {
-	return { limit: max, max, ceiling: max, inFlight: 0, pausedUntil: 0, epoch: 0, calmAnswers: 0 };
+/** The weight of one answer in the smoothed recent time. */
+const RECENT_WEIGHT = 0.1;
+
+/**
+ * How far one slower answer moves the usual time: slow, so that queueing shows against it, yet a
+ * HeyGen that is slower for everyone becomes the usual time within a few hundred answers.
+ */
+const BASELINE_DRIFT = 0.002;
+
+/**
+ * A limiter allowing up to `max` at once, starting at `start`; slow answers alone never take it below
+ * `latencyFloor` (a level known to be safe), since a HeyGen slower for everyone looks the same.
+ */
+export function initialLimiter(max: number, start = max, latencyFloor = 1): LimiterState {
+	return {
+		limit: Math.min(start, max),
+		max,
+		ceiling: max,
+		pushedBack: false,
+		inFlight: 0,
+		pausedUntil: 0,
+		epoch: 0,
+		calmAnswers: 0,
+		probeRounds: PROBE_ROUNDS.first,
+		probeLevel: 0,
+		baselineMs: Infinity,
+		recentMs: 0,
+		latencyFloor: Math.min(latencyFloor, max),
+	};
 }
 
 /** Whether one more request may start now. */
@@ -43,45 +96,88 @@ export function started(state: LimiterState): LimiterState {
 	return { ...state, inFlight: state.inFlight + 1 };
 }
 
-/** After a normal answer (anything but a 429): one more in flight, bit by bit, up to the ceiling. */
-export function answered(state: LimiterState): LimiterState {
-	const inFlight = Math.max(0, state.inFlight - 1);
-	const limit = Math.min(state.ceiling, state.limit + 1 / state.limit);
-	const atCeiling = limit >= state.ceiling;
-	const calmAnswers = atCeiling ? state.calmAnswers + 1 : 0;
-	if (atCeiling && calmAnswers >= PROBE_AFTER_ANSWERS && state.ceiling < state.max)
-		return { ...state, inFlight, limit, ceiling: state.ceiling + 1, calmAnswers: 0 };
-	return { ...state, inFlight, limit, calmAnswers };
+/** What a request holds while in flight. */
+export interface LimiterTicket {
+	/** The limiter's epoch when it started. */
+	epoch: number;
+	/** Requests in flight when it started, itself included. */
+	inFlight: number;
+	/** When it started (ms). */
+	startedAt: number;
+}
+
+/** The usual and the recent answer time after an answer that took `ms`. */
+function timesAfter(state: LimiterState, ms: number) {
+	const baselineMs =
+		ms <= state.baselineMs ? ms : state.baselineMs + (ms - state.baselineMs) * BASELINE_DRIFT;
+	const recentMs =
+		state.recentMs === 0 ? ms : state.recentMs + (ms - state.recentMs) * RECENT_WEIGHT;
+	return { baselineMs, recentMs };
+}
+
+/** One more at once per normal answer up to the ceiling; at the ceiling, a probe now and then. */
+function grown(state: LimiterState): LimiterState {
+	if (state.limit < state.ceiling)
+		return { ...state, limit: Math.min(state.ceiling, state.limit + 1), calmAnswers: 0 };
+	const calmAnswers = state.calmAnswers + 1;
+	if (state.ceiling >= state.max || calmAnswers < state.probeRounds * state.ceiling)
+		return { ...state, calmAnswers };
+	const ceiling = state.ceiling + 1;
+	// The last probe held (no 429 at its level since): the next one comes sooner.
+	const probeRounds = state.probeLevel > 0 ? Math.max(1, state.probeRounds / 2) : state.probeRounds;
+	return { ...state, ceiling, limit: ceiling, calmAnswers: 0, probeRounds, probeLevel: ceiling };
 }
 
 /**
- * After a 429 of a request started in `epoch`: the limit halves, the ceiling goes just below what
- * was in flight, and with a Retry-After (`waitMs`) new requests wait. A 429 of a request started
- * before the last decrease is of the same burst: it changes nothing more.
+ * After a normal answer (anything but a 429) to `ticket`'s request, at `now`: its place is free, and
+ * the limit grows — unless answers have grown slow, which brings the ceiling down in proportion.
+ */
+export function answered(state: LimiterState, ticket: LimiterTicket, now: number): LimiterState {
+	const inFlight = Math.max(0, state.inFlight - 1);
+	const times = timesAfter(state, Math.max(1, now - ticket.startedAt));
+	const next = { ...state, ...times, inFlight };
+	const slow = times.recentMs > LATENCY_TOLERANCE * times.baselineMs;
+	if (slow && ticket.epoch === state.epoch && state.limit > state.latencyFloor) {
+		const ceiling = Math.max(
+			state.latencyFloor,
+			Math.floor((state.limit * LATENCY_TOLERANCE * times.baselineMs) / times.recentMs),
+		);
+		return { ...next, ceiling, limit: ceiling, pushedBack: true, epoch: state.epoch + 1 };
+	}
+	if (slow) return next;
+	if (!state.pushedBack) return { ...next, limit: Math.min(state.max, state.limit + 1) };
+	return grown(next);
+}
+
+/**
+ * After a 429 to `ticket`'s request, at `now`, with the wait its Retry-After asks (`waitMs`), if
+ * any: new requests wait that long; the ceiling goes just below the level that was refused.
  */
 export function rateLimited(
 	state: LimiterState,
+	ticket: LimiterTicket,
 	now: number,
-	request: { epoch: number; waitMs?: number },
+	waitMs?: number,
 ): LimiterState {
 	const inFlight = Math.max(0, state.inFlight - 1);
 	const pausedUntil =
-		request.waitMs === undefined
-			? state.pausedUntil
-			: Math.max(state.pausedUntil, now + request.waitMs);
-	if (request.epoch < state.epoch) return { ...state, inFlight, pausedUntil };
-	// With one request in flight, the 429 says nothing of how many at once the account allows.
-	const ceiling =
-		state.inFlight >= 2 ? Math.max(1, Math.min(state.ceiling, state.inFlight - 1)) : state.ceiling;
-	return {
-		...state,
-		inFlight,
-		pausedUntil,
-		limit: Math.min(ceiling, Math.max(1, state.limit * RATE_LIMIT_DECREASE)),
-		ceiling,
-		epoch: state.epoch + 1,
-		calmAnswers: 0,
-	};
+		waitMs === undefined ? state.pausedUntil : Math.max(state.pausedUntil, now + waitMs);
+	const next = { ...state, inFlight, pausedUntil, pushedBack: true, calmAnswers: 0 };
+	if (ticket.inFlight < 2) {
+		// One in flight: a quota, not a concurrency; the other 429s of the same burst change it once.
+		if (ticket.epoch < state.epoch) return next;
+		return { ...next, limit: Math.max(1, Math.floor(state.limit / 2)), epoch: state.epoch + 1 };
+	}
+	// Refused at a level above the ceiling: of a burst the ceiling already came down for.
+	if (ticket.inFlight > state.ceiling) return next;
+	const ceiling = ticket.inFlight - 1;
+	// Refused at the level the last probe opened: twice as long before the next probe.
+	const probeFailed = state.probeLevel > 0 && ticket.inFlight >= state.probeLevel;
+	const probeRounds = probeFailed
+		? Math.min(PROBE_ROUNDS.most, state.probeRounds * 2)
+		: state.probeRounds;
+	const limit = Math.min(state.limit, ceiling);
+	return { ...next, ceiling, limit, probeRounds, probeLevel: 0 };
 }
 
 /** After a request that got no answer (a network failure, a cancellation): its place is free. */
@@ -89,9 +185,12 @@ export function abandoned(state: LimiterState): LimiterState {
 	return { ...state, inFlight: Math.max(0, state.inFlight - 1) };
 }
 
-/** What a request holds while it is in flight: the limiter's epoch when it started. */
-export interface LimiterTicket {
-	epoch: number;
+/**
+ * Whether a 429 to this request came with others in flight: then the limiter has lowered the level,
+ * and the request may go again as soon as it gets a place, with no backoff of its own.
+ */
+export function refusedForConcurrency(ticket: LimiterTicket): boolean {
+	return ticket.inFlight >= 2;
 }
 
 /** The limiter of one node run: every request of the run takes a place from it before it is sent. */
@@ -100,8 +199,8 @@ export class RequestLimiter {
 
 	private waiting: Array<() => void> = [];
 
-	constructor(max: number) {
-		this.state = initialLimiter(max);
+	constructor(max: number, start = max, latencyFloor = 1) {
+		this.state = initialLimiter(max, start, latencyFloor);
 	}
 
 	get snapshot(): LimiterState {
@@ -118,7 +217,7 @@ export class RequestLimiter {
 			const now = Date.now();
 			if (mayStart(this.state, now)) {
 				this.state = started(this.state);
-				return { epoch: this.state.epoch };
+				return { epoch: this.state.epoch, inFlight: this.state.inFlight, startedAt: now };
 			}
 			if (now < this.state.pausedUntil) await pause(this.state.pausedUntil - now, signal);
 			else await this.nextRelease(signal);
@@ -135,8 +234,8 @@ export class RequestLimiter {
 	) {
 		const now = Date.now();
 		if (outcome === 'abandoned') this.state = abandoned(this.state);
-		else if (outcome === 'answered') this.state = answered(this.state);
-		else this.state = rateLimited(this.state, now, { ...ticket, ...outcome.rateLimited });
+		else if (outcome === 'answered') this.state = answered(this.state, ticket, now);
+		else this.state = rateLimited(this.state, ticket, now, outcome.rateLimited.waitMs);
 		const waiting = this.waiting;
 		this.waiting = [];
 		for (const wake of waiting) wake();

@@ -2,9 +2,11 @@ import type { HeyGenContext } from './context';
 import { RequestLimiter } from './limiter';
 
 /**
- * Requests at Once: items, files and requests in flight at most, in one node run; the default also
- * where the node does not say (the trigger, list searches). HeyGen documents no limit for its asset
- * endpoints; on 429 the limiter goes lower by itself.
+ * Requests at Once: items, files and requests in flight at most, in one node run. Set by the user,
+ * it is a bound the limiter never passes. Not set (automatic, also where the node does not say: the
+ * trigger, list searches), the limiter starts at `default` — the field's value when the option is
+ * added — and finds the account's level up to `max`. HeyGen documents no limit for its asset
+ * endpoints and says "too many" with 429, which the limiter stays just under.
  */
 export const REQUESTS_AT_ONCE = { default: 10, min: 1, max: 50 } as const;
 
@@ -23,8 +25,17 @@ export class RunShared {
 
 	private stopReason: Error | undefined;
 
-	constructor(requestsAtOnce: number) {
-		this.limiter = new RequestLimiter(requestsAtOnce);
+	/** `requestsAtOnce`: the user's bound, or undefined for automatic. */
+	constructor(requestsAtOnce: number | undefined) {
+		const max = requestsAtOnce ?? REQUESTS_AT_ONCE.max;
+		const start = requestsAtOnce ?? REQUESTS_AT_ONCE.default;
+		// Slow answers alone never take a run below the pace the node always had.
+		this.limiter = new RequestLimiter(max, start, REQUESTS_AT_ONCE.default);
+	}
+
+	/** Items worked on at once: as many as may ever be in flight, so that an item waiting out a 429 holds nobody up. */
+	get itemsAtOnce(): number {
+		return this.limiter.snapshot.max;
 	}
 
 	/** Stops every item after `itemIndex`, now and when it starts. */
@@ -50,14 +61,14 @@ export class RunShared {
 
 const sharedByRun = new WeakMap<object, RunShared>();
 
-/** Starts what one node run shares, with at most `requestsAtOnce` requests in flight. */
-export function beginRun(context: HeyGenContext, requestsAtOnce: number): RunShared {
+/** Starts what one node run shares: at most `requestsAtOnce` requests in flight, or automatic. */
+export function beginRun(context: HeyGenContext, requestsAtOnce: number | undefined): RunShared {
 	const shared = new RunShared(requestsAtOnce);
 	sharedByRun.set(context, shared);
 	return shared;
 }
 
-/** What this run shares (started with the default where the node did not start it). */
+/** What this run shares (started automatic where the node did not start it). */
 export function runShared(context: HeyGenContext): RunShared {
-	return sharedByRun.get(context) ?? beginRun(context, REQUESTS_AT_ONCE.default);
+	return sharedByRun.get(context) ?? beginRun(context, undefined);
 }

@@ -3,6 +3,7 @@ import type { IN8nHttpFullResponse } from 'n8n-workflow';
 import {
 	type HeyGenContext,
 	type LimiterTicket,
+	refusedForConcurrency,
 	type RequestContext,
 	RequestLimiter,
 	runShared,
@@ -216,14 +217,22 @@ export async function sendWithRetries(
 		}
 		const status = response.statusCode;
 		const retryAfter = headerValue(response.headers, 'retry-after');
-		const waitMs = backoffMs(status === 429 ? used.rateLimits : used.failures, retryAfter);
+		const backoff = backoffMs(status === 429 ? used.rateLimits : used.failures, retryAfter);
 		// Only a wait HeyGen asks for holds every request back; without one, fewer at once is the answer.
-		const asked = retryAfterMs(retryAfter) === undefined ? undefined : waitMs;
+		const asked = retryAfterMs(retryAfter) === undefined ? undefined : backoff;
 		limiter.release(ticket, status === 429 ? { rateLimited: { waitMs: asked } } : 'answered');
 		const retry = retryFor(status, used);
 		if (!retry) return { response, earlier };
+		// A request's first 429 for too many at once, with no wait asked: the limiter is lower now, and
+		// a place is the wait. A second one backs off, so a quota that looks like a level cannot spend
+		// the request's retries in a moment.
+		const lowered =
+			status === 429 &&
+			asked === undefined &&
+			used.rateLimits === 0 &&
+			refusedForConcurrency(ticket);
 		earlier.push(String(status));
 		used[retry] += 1;
-		await wait(context, waitMs, what);
+		await wait(context, lowered ? 0 : backoff, what);
 	}
 }
