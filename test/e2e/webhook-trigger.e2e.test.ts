@@ -286,7 +286,11 @@ it('the example, activated from the editor, saves each finished render once', as
 	// HeyGen's retry of the same event: answered, and the video is not fetched again.
 	const gets = () => standIn.requestsTo(`/v3/videos/${videoId}`).length;
 	const fetched = gets();
-	expect((await emit(videoId, eventId)).status).toBe(200);
+	await emit(videoId, eventId);
+	// On a loaded machine an attempt may time out; the stand-in retries as HeyGen does.
+	const answered = () =>
+		standIn.webhookAttempts.filter((a) => a.eventId === eventId && a.status === 200).length;
+	await waitFor('the redelivery answered', () => (answered() >= 2 ? true : undefined), 60_000);
 	await sleep(QUIET_MS);
 	expect(gets()).toBe(fetched);
 	await rest(`/rest/workflows/${EXAMPLE_ID}/deactivate`, {});
