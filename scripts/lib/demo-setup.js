@@ -174,6 +174,7 @@ function exampleFiles(home) {
 	const filesDir = path.join(home, 'files');
 	fs.mkdirSync(path.join(filesDir, 'heygen-backup'), { recursive: true });
 	fs.mkdirSync(path.join(filesDir, 'heygen-videos'), { recursive: true });
+	fs.mkdirSync(path.join(filesDir, 'heygen-renders'), { recursive: true });
 	seedUploadFolder(path.join(filesDir, 'to-heygen'));
 	return filesDir;
 }

@@ -113,12 +113,17 @@ afterAll(async () => {
 	if (home) rmSync(home, { recursive: true, force: true });
 });
 
-it('npm start imports every example; each but the MCP server starts from Run now or its HeyGen Trigger', async () => {
+// The webhook example starts from a HeyGen delivery: test/e2e/webhook-trigger.e2e.test.ts runs it.
+it('npm start imports every example; each but the MCP server starts from Run now or a HeyGen trigger', async () => {
 	const names = session.examples.map((workflow) => workflow.name).sort();
-	expect(names).toHaveLength(7);
+	expect(names).toHaveLength(8);
 	for (const workflow of session.examples as Workflow[]) {
 		const startable = workflow.nodes.some((node) =>
-			['n8n-nodes-base.manualTrigger', 'n8n-nodes-heygen.heyGenTrigger'].includes(node.type),
+			[
+				'n8n-nodes-base.manualTrigger',
+				'n8n-nodes-heygen.heyGenTrigger',
+				'n8n-nodes-heygen.heyGenWebhookTrigger',
+			].includes(node.type),
 		);
 		const mcp = workflow.nodes.some((node) => node.type.endsWith('.mcpTrigger'));
 		expect([workflow.name, startable || mcp]).toEqual([workflow.name, true]);

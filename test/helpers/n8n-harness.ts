@@ -6,7 +6,14 @@
  * (every `properties.<part>.<key>` expression resolved against `$credentials`).
  */
 import { Container } from '@n8n/di';
-import { ExecuteContext, LoadOptionsContext, PollContext, RoutingNode } from 'n8n-core';
+import {
+	ExecuteContext,
+	HookContext,
+	LoadOptionsContext,
+	PollContext,
+	RoutingNode,
+	WebhookContext,
+} from 'n8n-core';
 import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 import {
 	createEmptyRunExecutionData,
@@ -23,6 +30,8 @@ import {
 	type INodeType,
 	type INodeTypes,
 	type IVersionedNodeType,
+	type IWebhookData,
+	type IWebhookResponseData,
 	type IWorkflowExecuteAdditionalData,
 	NodeHelpers,
 	Workflow,
@@ -31,6 +40,7 @@ import {
 import { HeyGenApi } from '../../credentials/HeyGenApi.credentials';
 import { HeyGen } from '../../nodes/HeyGen/HeyGen.node';
 import { HeyGenTrigger } from '../../nodes/HeyGen/HeyGenTrigger.node';
+import { HeyGenWebhookTrigger } from '../../nodes/HeyGen/HeyGenWebhookTrigger.node';
 
 // The first ExecuteContext of a test file makes n8n-core's SSH client manager, whose 60-second
 // clean-up timer (unref'd, so it never holds the process) holds that file's whole module registry:
@@ -460,5 +470,134 @@ export function heyGenTrigger(
 			credentialsHelper.setData('heyGenApi', { ...changed });
 		},
 		staticData: () => workflow.getStaticData('node', node),
+	};
+}
+
+/** What a webhook call answered: the node's own answer (a refusal) or n8n's, and the result. */
+export interface WebhookCall {
+	/** The status the node wrote itself (a refusal), undefined where n8n answers. */
+	status?: number;
+	body?: unknown;
+	result: IWebhookResponseData;
+}
+
+/**
+ * A HeyGen Webhook Trigger in one workflow (one static data), through n8n-core's HookContext (the
+ * webhookMethods n8n calls on activation and deactivation) and WebhookContext (a delivery, with the
+ * request as n8n's server hands it over: the parsed body and the raw bytes).
+ */
+export function heyGenWebhookTrigger(credentials: HeyGenCredentials, parameters: INodeParameters) {
+	const typeName = 'n8n-nodes-heygen.heyGenWebhookTrigger';
+	const nodeType = new HeyGenWebhookTrigger();
+	const { node, workflow, additionalData } = setUp(
+		credentials,
+		parameters,
+		false,
+		nodeType,
+		typeName,
+		{},
+	);
+	node.webhookId = 'c0ffee00-0000-4000-8000-00000000beef';
+	const webhookData = (isTest: boolean): IWebhookData => ({
+		httpMethod: 'POST',
+		node: node.name,
+		path: 'webhook',
+		webhookDescription: nodeType.description.webhooks![0],
+		workflowId: workflow.id,
+		workflowExecuteAdditionalData: additionalData,
+		isTest,
+	});
+	const hook = async (method: 'checkExists' | 'create' | 'delete', isTest = false) => {
+		const context = new HookContext(
+			workflow,
+			node,
+			additionalData,
+			isTest ? 'manual' : 'trigger',
+			'activate',
+			webhookData(isTest),
+		);
+		return await nodeType.webhookMethods.default[method].call(context);
+	};
+	return {
+		workflow,
+		node,
+		staticData: () => workflow.getStaticData('node', node),
+		checkExists: async (isTest = false) => await hook('checkExists', isTest),
+		create: async (isTest = false) => await hook('create', isTest),
+		delete: async (isTest = false) => await hook('delete', isTest),
+		/** n8n's activation: create when checkExists says no. */
+		activate: async (isTest = false) => {
+			if (!(await hook('checkExists', isTest))) await hook('create', isTest);
+		},
+		/** The URL n8n gives the node (production, or the test URL). */
+		url: (isTest = false) =>
+			`${isTest ? additionalData.webhookTestBaseUrl : additionalData.webhookBaseUrl}/${node.webhookId}/webhook`,
+		/**
+		 * One delivery as n8n's server hands it to the node. With `ownStaticData`, the call gets its own
+		 * copy of the static data, as n8n's live webhooks load it from the database for each call.
+		 */
+		deliver: async (
+			rawBody: string | Buffer,
+			headers: Record<string, string>,
+			isTest = false,
+			ownStaticData = false,
+		): Promise<WebhookCall> => {
+			const bytes = Buffer.isBuffer(rawBody) ? rawBody : Buffer.from(rawBody, 'utf8');
+			let parsed: unknown = {};
+			try {
+				parsed = JSON.parse(bytes.toString('utf8'));
+			} catch {
+				// n8n leaves the body empty where it cannot parse it
+			}
+			const answer: { status?: number; body?: unknown } = {};
+			const response = {
+				status(code: number) {
+					answer.status = code;
+					return response;
+				},
+				json(body: unknown) {
+					answer.body = body;
+					return response;
+				},
+				send(body: unknown) {
+					answer.body = body;
+					return response;
+				},
+				end: () => response,
+			};
+			const request = { headers, body: parsed, rawBody: bytes, query: {}, params: {} };
+			const callData = {
+				...additionalData,
+				httpRequest: request,
+				httpResponse: response,
+			} as unknown as IWorkflowExecuteAdditionalData;
+			const callWorkflow = ownStaticData
+				? new Workflow({
+						id: workflow.id,
+						name: workflow.name,
+						nodes: [node],
+						connections: {},
+						active: true,
+						nodeTypes: workflow.nodeTypes,
+						staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject,
+					})
+				: workflow;
+			const context = new WebhookContext(
+				callWorkflow,
+				node,
+				callData,
+				isTest ? 'manual' : 'webhook',
+				webhookData(isTest),
+				[],
+				null,
+			);
+			const result = await nodeType.webhook.call(context);
+			return { ...answer, result };
+		},
+		/** The events picker, through n8n-core's LoadOptionsContext. */
+		eventTypes: async () => {
+			const context = new LoadOptionsContext(workflow, node, additionalData, '');
+			return await nodeType.methods.loadOptions.getWebhookEventTypes.call(context);
+		},
 	};
 }

@@ -12,6 +12,7 @@ const http = require('node:http');
 
 const { boundaryOf, headerParameter, readMultipart } = require('./multipart');
 const { createVideoService, seedVideos, VIDEO_BEHAVIOUR } = require('./videos');
+const { createWebhookService, WEBHOOK_BEHAVIOUR } = require('./webhooks');
 
 const FILE_TYPES = /** @type {const} */ (['image', 'audio', 'video']);
 const DEFAULT_PAGE_SIZE = 20; // HeyGen does not document its default page size; an assumption.
@@ -114,7 +115,7 @@ function pickBehaviour(defaults, options) {
  * @property {number} [delayMs] for kind 'slow'
  * @property {string} [message] the error message in the body
  */
-/** @typedef {AssetBehaviour & import('./videos').VideoBehaviour} Behaviour */
+/** @typedef {AssetBehaviour & import('./videos').VideoBehaviour & import('./webhooks').WebhookBehaviour} Behaviour */
 /**
  * @typedef {object} AssetBehaviour
  * @property {number} latencyMs added to every API answer
@@ -429,6 +430,8 @@ async function startStandIn(options = {}) {
 		...pickBehaviour(UPLOAD_BEHAVIOUR, options),
 		...VIDEO_BEHAVIOUR,
 		...pickBehaviour(VIDEO_BEHAVIOUR, options),
+		...WEBHOOK_BEHAVIOUR,
+		...pickBehaviour(WEBHOOK_BEHAVIOUR, options),
 	});
 	/** @type {Behaviour} */
 	const behaviour = initialBehaviour();
@@ -493,6 +496,16 @@ async function startStandIn(options = {}) {
 		storageError: sendStorageError,
 	});
 	videoService.load(account.videos);
+
+	const webhookService = createWebhookService({
+		behaviour,
+		clockNow,
+		pageSize,
+		encodeToken,
+		decodeToken,
+		v3Error,
+		HttpError,
+	});
 
 	/** @param {Asset} asset */
 	const present = (asset) => {
@@ -1408,7 +1421,9 @@ async function startStandIn(options = {}) {
 		if (v1Retired && path.startsWith('/v1/')) return sendJson(res, 410, retiredAnswer(path));
 		try {
 			const write =
-				(await assetWrite(req, path)) ?? videoService.answer(req.method ?? 'GET', path, query);
+				(await assetWrite(req, path)) ??
+				(await webhookService.answer(req.method ?? 'GET', path, query, () => jsonBody(req))) ??
+				videoService.answer(req.method ?? 'GET', path, query);
 			if (write) {
 				record.status = write.status;
 				if (record.dropped) return req.socket.destroy();
@@ -1518,6 +1533,7 @@ async function startStandIn(options = {}) {
 		if (closed) return;
 		closed = true;
 		clearTimeout(lifetime);
+		webhookService.stopRetries();
 		for (const socket of sockets) socket.destroy();
 		await new Promise((resolve) => server.close(() => resolve(undefined)));
 	};
@@ -1544,6 +1560,11 @@ async function startStandIn(options = {}) {
 			return videoService.videos;
 		},
 		...videoService.api,
+		...webhookService.api,
+		/** The webhook endpoints as HeyGen holds them, secrets included (a test signs with them). */
+		get webhookEndpoints() {
+			return webhookService.endpoints();
+		},
 		requests,
 		behaviour,
 		fileStats,
@@ -1687,6 +1708,7 @@ async function startStandIn(options = {}) {
 			busyChanges.added.length = 0;
 			busyChanges.removed.length = 0;
 			videoService.reset();
+			webhookService.reset();
 		},
 		close,
 	};

@@ -1,6 +1,6 @@
 /**
- * HeyGen's endpoints: assets (list, get, delete), users, folders, processing statuses, downloads and
- * uploads. Each operation file under actions/ calls one of these.
+ * HeyGen's endpoints: assets (list, get, delete), users, folders, processing statuses, downloads,
+ * uploads, videos and webhook endpoints. Each operation file under actions/ calls one of these.
  */
 
 export {
@@ -48,3 +48,12 @@ export {
 	walkVideos,
 	withVideoFiles,
 } from './videos';
+export {
+	createWebhookEndpoint,
+	deleteWebhookEndpoint,
+	KNOWN_EVENT_TYPES,
+	listWebhookEndpoints,
+	updateWebhookEvents,
+	type WebhookEndpoint,
+	webhookEventTypes,
+} from './webhooks';

@@ -2,15 +2,18 @@ import { createHash } from 'node:crypto';
 import type {
 	ICredentialDataDecryptedObject,
 	IExecuteFunctions,
+	IHookFunctions,
 	ILoadOptionsFunctions,
 	IPollFunctions,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL } from '../helpers';
 
 export const CREDENTIAL_TYPE = 'heyGenApi';
 
-export type HeyGenContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
+export type HeyGenContext =
+	IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions | IWebhookFunctions;
 
 /**
  * Something looked up once per node run and shared by every request of that run, held only as long

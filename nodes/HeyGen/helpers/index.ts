@@ -20,3 +20,13 @@ export {
 export { afterListing, type FolderTree, newFolderTree, nextListing } from './folderTree';
 export { MAX_PAGE_SIZE, type Page, type PageWalk, type Walked, walkPages } from './paging';
 export { DEFAULT_BASE_URL, type HttpMethod, requestLabel, shownUrl, withoutUserInfo } from './urls';
+export {
+	DELIVERY_HEADERS,
+	DELIVERY_POLICY,
+	type Delivery,
+	type DeliveryVerdict,
+	pruneSeen,
+	type SeenEvents,
+	signatureOf,
+	verifyDelivery,
+} from './webhookDelivery';

@@ -22,7 +22,7 @@ export function shownUrl(url: string): string {
 	}
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** The request as the messages name it: method and path, never the query or the key. */
 export function requestLabel(request: { method?: HttpMethod; endpoint: string }): string {
