@@ -478,6 +478,8 @@ export interface WebhookCall {
 	/** The status the node wrote itself (a refusal), undefined where n8n answers. */
 	status?: number;
 	body?: unknown;
+	/** When the node wrote its answer (ms since the epoch): n8n sends it then. */
+	answeredAt?: number;
 	result: IWebhookResponseData;
 }
 
@@ -549,7 +551,8 @@ export function heyGenWebhookTrigger(credentials: HeyGenCredentials, parameters:
 			} catch {
 				// n8n leaves the body empty where it cannot parse it
 			}
-			const answer: { status?: number; body?: unknown } = {};
+			/** What HeyGen got back, and when (ms since the epoch): n8n sends it as it is written. */
+			const answer: { status?: number; body?: unknown; answeredAt?: number } = {};
 			const response = {
 				status(code: number) {
 					answer.status = code;
@@ -557,10 +560,12 @@ export function heyGenWebhookTrigger(credentials: HeyGenCredentials, parameters:
 				},
 				json(body: unknown) {
 					answer.body = body;
+					answer.answeredAt = Date.now();
 					return response;
 				},
 				send(body: unknown) {
 					answer.body = body;
+					answer.answeredAt = Date.now();
 					return response;
 				},
 				end: () => response,

@@ -14,12 +14,14 @@ import {
 	updateWebhookEvents,
 } from '../api';
 import { asNodeError, DELIVERY_HEADERS, verifyDelivery } from '../helpers';
-import { releaseEvent, takeEvent } from './eventMemory';
+import { takeEvent } from './eventMemory';
 
 /** The endpoint registered for one webhook URL of the trigger (production or test). */
 interface Registration {
 	endpointId: string;
 	secret: string;
+	/** Registered for "Listen for test event" (n8n's manual mode), not for the active workflow. */
+	test?: boolean;
 }
 type Registrations = Record<string, Registration>;
 
@@ -76,7 +78,10 @@ export async function endpointExists(this: IHookFunctions): Promise<boolean> {
 	const events = readEvents(this);
 	const mine = registrations(this)[url];
 	const forUrl = (await listWebhookEndpoints.call(this)).filter((endpoint) => endpoint.url === url);
-	const kept = forUrl.find((endpoint) => endpoint.endpoint_id === mine?.endpointId);
+	// A disabled endpoint delivers nothing: deleted, and registered anew.
+	const kept = forUrl.find(
+		(endpoint) => endpoint.endpoint_id === mine?.endpointId && endpoint.status !== 'disabled',
+	);
 	for (const endpoint of forUrl)
 		if (endpoint !== kept) await deleteWebhookEndpoint.call(this, endpoint.endpoint_id);
 	if (!kept) {
@@ -88,11 +93,27 @@ export async function endpointExists(this: IHookFunctions): Promise<boolean> {
 	return true;
 }
 
+/**
+ * The active workflow's endpoints for URLs it no longer has (n8n restarted with another
+ * WEBHOOK_URL): deleted, or HeyGen would go on delivering to, and retrying, an old address.
+ */
+async function forgetMovedEndpoints(context: IHookFunctions, url: string) {
+	const moved = Object.entries(registrations(context)).filter(
+		([registered, registration]) => registered !== url && registration.test !== true,
+	);
+	for (const [registered, registration] of moved) {
+		await deleteWebhookEndpoint.call(context, registration.endpointId);
+		register(context, registered);
+	}
+}
+
 /** Registers the URL with HeyGen and keeps the endpoint's id and secret; never two for one URL. */
 export async function createEndpoint(this: IHookFunctions): Promise<boolean> {
 	const url = webhookUrl(this);
+	const test = this.getMode() === 'manual';
+	if (!test) await forgetMovedEndpoints(this, url);
 	const created = await createWebhookEndpoint.call(this, url, readEvents(this));
-	register(this, url, created);
+	register(this, url, { ...created, test });
 	// A create retried after its answer was lost may have registered the URL twice.
 	const others = (await listWebhookEndpoints.call(this)).filter(
 		(endpoint) => endpoint.url === url && endpoint.endpoint_id !== created.endpointId,
@@ -170,41 +191,56 @@ async function withVideo(context: IWebhookFunctions, event: IDataObject): Promis
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	const videoId = (event.event_data as IDataObject | undefined)?.video_id;
 	if (options.fetchVideo !== true || typeof videoId !== 'string' || videoId === '') return event;
-	return { ...event, video: await getVideo.call(context, videoId) };
+	try {
+		return { ...event, video: await getVideo.call(context, videoId) };
+	} catch (error) {
+		// HeyGen has had its answer (within its 10 s): the event still runs, saying why no video.
+		return { ...event, fetch_video_error: asNodeError(context.getNode(), error).message };
+	}
 }
 
 /**
- * One delivery: verified against the URL's secret, taken once by its event id, then one item — or
- * refused (401, 400), or answered 2xx and nothing started (a redelivery, an event not chosen).
+ * The registration whose secret signed the delivery, and the verdict. A call to the test URL comes
+ * with the production URL from n8n-core's WebhookContext, so each registration's secret is tried
+ * (production and test, two at most); the refusal shown is the first one's.
+ */
+function verifiedBy(context: IWebhookFunctions, rawBody: Buffer | undefined) {
+	const delivery = {
+		rawBody,
+		signature: header(context, DELIVERY_HEADERS.signature),
+		timestamp: header(context, DELIVERY_HEADERS.timestamp),
+		eventId: header(context, DELIVERY_HEADERS.eventId),
+	};
+	const now = Math.floor(Date.now() / 1000);
+	const tried = Object.values(registrations(context)).map((registration) => ({
+		registration,
+		verdict: verifyDelivery(delivery, registration.secret, now),
+	}));
+	return tried.find(({ verdict }) => verdict.accepted) ?? tried[0];
+}
+
+/**
+ * One delivery: verified against the secret of the endpoint it came to, taken once by the event id
+ * its signed body names, answered, then one item — or refused (401, 400), or answered 2xx and
+ * nothing started (a redelivery, an event not chosen).
  */
 export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const registration = registrations(this)[webhookUrl(this)];
-	if (!registration) return refuse(this, 401, 'no HeyGen endpoint is registered for this URL');
 	const rawBody = rawBodyOf(this);
-	const verdict = verifyDelivery(
-		{
-			rawBody,
-			signature: header(this, DELIVERY_HEADERS.signature),
-			timestamp: header(this, DELIVERY_HEADERS.timestamp),
-			eventId: header(this, DELIVERY_HEADERS.eventId),
-		},
-		registration.secret,
-		Math.floor(Date.now() / 1000),
-	);
+	const checked = verifiedBy(this, rawBody);
+	if (!checked) return refuse(this, 401, 'no HeyGen endpoint is registered for this URL');
+	const { registration, verdict } = checked;
 	if (!verdict.accepted) return refuse(this, verdict.status, verdict.reason);
 	const event = rawBody && parseEvent(rawBody);
 	if (!event) return refuse(this, 400, 'the body is not a JSON object');
+	// The header is not signed: the id that counts is the one in the signed body.
+	const eventId = typeof event.event_id === 'string' ? event.event_id : verdict.eventId;
 	const events = readEvents(this);
-	if (!takeEvent(this, verdict.eventId)) return answer(this, 200, { received: 'again' });
+	// Per endpoint: HeyGen sends one event to the test URL and the production URL alike.
+	if (!takeEvent(this, `${registration.endpointId}/${eventId}`))
+		return answer(this, 200, { received: 'again' });
 	if (!events.includes(String(event.event_type)))
 		return answer(this, 200, { received: 'not chosen' });
-	let item: IDataObject;
-	try {
-		item = await withVideo(this, event);
-	} catch (error) {
-		// Not taken after all: HeyGen's next attempt gets another chance.
-		releaseEvent(this, verdict.eventId);
-		throw asNodeError(this.getNode(), error);
-	}
-	return answer(this, 200, { received: 'started' }, [[{ json: item }]]);
+	// Answered before Fetch Video: HeyGen waits 10 s at most, and a GET may retry for longer.
+	this.getResponseObject().status(200).json({ received: 'started' });
+	return { workflowData: [[{ json: await withVideo(this, event) }]], noWebhookResponse: true };
 }
