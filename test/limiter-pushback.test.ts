@@ -106,6 +106,22 @@ describe('over HTTP, with the stand-in', () => {
 		assetId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
 	};
 
+	/** Five Asset → Get items while the account refuses all until `quotaEndsAt` (our clock); their errors. */
+	async function errorsOfFiveGets(account: StandIn, quotaEndsAt: number) {
+		setTimeout(
+			() => account.set({ maxInFlight: undefined, rateLimitRetryAfter: undefined }),
+			quotaEndsAt - Date.now(),
+		).unref();
+		const { output } = await runHeyGenNode({
+			credentials: { apiKey: account.apiKey, baseUrl: account.url },
+			parameters: get,
+			input: account.assets.slice(0, 5).map((asset) => ({ json: { id: asset.id } })),
+			nodeVersion: 2,
+			continueOnFail: true,
+		});
+		return output[0].map((item) => item.json.error);
+	}
+
 	it('without Requests at Once, 64 KB downloads from a file host with no limit go past 10 at once', async () => {
 		standIn = await startStandIn({ assets: 200, folders: 2, seed: 7, fileSizeBytes: 64 * 1024 });
 		// API answers in 10 ms; each file takes ~320 ms to send whatever else is going on (its size).
@@ -139,24 +155,7 @@ describe('over HTTP, with the stand-in', () => {
 			maxInFlight: 0,
 			rateLimitRetryAfter: new Date(resetServer).toUTCString(),
 		});
-		setTimeout(
-			() => account.set({ maxInFlight: undefined, rateLimitRetryAfter: undefined }),
-			resetLocal - Date.now(),
-		).unref();
-		const { output } = await runHeyGenNode({
-			credentials: { apiKey: standIn.apiKey, baseUrl: standIn.url },
-			parameters: get,
-			input: standIn.assets.slice(0, 5).map((asset) => ({ json: { id: asset.id } })),
-			nodeVersion: 2,
-			continueOnFail: true,
-		});
-		expect(output[0].map((item) => item.json.error)).toEqual([
-			undefined,
-			undefined,
-			undefined,
-			undefined,
-			undefined,
-		]);
+		expect(await errorsOfFiveGets(account, resetLocal)).toEqual(Array(5).fill(undefined));
 	}, 60_000);
 
 	it('a quota whose window ends between two whole seconds (Retry-After, an HTTP-date, can only say the second before): no item fails', async () => {
@@ -170,23 +169,6 @@ describe('over HTTP, with the stand-in', () => {
 			maxInFlight: 0,
 			rateLimitRetryAfter: new Date(whole).toUTCString(),
 		});
-		setTimeout(
-			() => account.set({ maxInFlight: undefined, rateLimitRetryAfter: undefined }),
-			whole + 900 - Date.now(),
-		).unref();
-		const { output } = await runHeyGenNode({
-			credentials: { apiKey: standIn.apiKey, baseUrl: standIn.url },
-			parameters: get,
-			input: standIn.assets.slice(0, 5).map((asset) => ({ json: { id: asset.id } })),
-			nodeVersion: 2,
-			continueOnFail: true,
-		});
-		expect(output[0].map((item) => item.json.error)).toEqual([
-			undefined,
-			undefined,
-			undefined,
-			undefined,
-			undefined,
-		]);
+		expect(await errorsOfFiveGets(account, whole + 900)).toEqual(Array(5).fill(undefined));
 	}, 60_000);
 });
