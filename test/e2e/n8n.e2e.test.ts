@@ -129,7 +129,6 @@ let folderId = '';
 
 beforeAll(
 	async () => {
-		cleanUp = cleanUpCutoff();
 		mkdirSync(TO_HEYGEN, { recursive: true });
 		mkdirSync(BACKUP, { recursive: true });
 		mkdirSync(VIDEOS, { recursive: true });
@@ -146,6 +145,7 @@ beforeAll(
 			workflows: (started) => {
 				standIn = started;
 				folderId = standIn.folders[2].id;
+				cleanUp = cleanUpCutoff();
 				return workflows();
 			},
 		});
