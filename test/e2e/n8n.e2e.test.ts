@@ -434,7 +434,8 @@ describe('every workflow in examples/ runs against the stand-in', () => {
 	// An MCP server workflow runs when an MCP client calls it, not through `n8n execute`:
 	// test/e2e/mcp.e2e.test.ts publishes it and calls its tools with the MCP SDK's client. A workflow
 	// that starts at the HeyGen Trigger has no manual start for `n8n execute` either:
-	// test/e2e/examples-from-start.e2e.test.ts runs it from its trigger the editor's way.
+	// test/e2e/examples-from-start.e2e.test.ts runs it from its trigger the editor's way. One that
+	// starts at the HeyGen Webhook Trigger runs on a signed delivery: test/e2e/webhook-trigger.e2e.test.ts.
 	const examples = readdirSync(EXAMPLES).filter(
 		(file) =>
 			file.endsWith('.json') &&
@@ -455,11 +456,11 @@ describe('every workflow in examples/ runs against the stand-in', () => {
 	});
 });
 
+const HEYGEN_TRIGGERS = ['n8n-nodes-heygen.heyGenTrigger', 'n8n-nodes-heygen.heyGenWebhookTrigger'];
+
 function startsAtHeyGenTrigger(file: string): boolean {
 	const workflow = JSON.parse(readFileSync(file, 'utf8'));
-	return workflow.nodes.some(
-		(node: { type: string }) => node.type === 'n8n-nodes-heygen.heyGenTrigger',
-	);
+	return workflow.nodes.some((node: { type: string }) => HEYGEN_TRIGGERS.includes(node.type));
 }
 
 function isMcpServer(file: string): boolean {
