@@ -456,11 +456,10 @@ describe('every workflow in examples/ runs against the stand-in', () => {
 	});
 });
 
-const HEYGEN_TRIGGERS = ['n8n-nodes-heygen.heyGenTrigger', 'n8n-nodes-heygen.heyGenWebhookTrigger'];
-
 function startsAtHeyGenTrigger(file: string): boolean {
+	const triggers = ['n8n-nodes-heygen.heyGenTrigger', 'n8n-nodes-heygen.heyGenWebhookTrigger'];
 	const workflow = JSON.parse(readFileSync(file, 'utf8'));
-	return workflow.nodes.some((node: { type: string }) => HEYGEN_TRIGGERS.includes(node.type));
+	return workflow.nodes.some((node: { type: string }) => triggers.includes(node.type));
 }
 
 function isMcpServer(file: string): boolean {
