@@ -258,4 +258,81 @@ describe('RequestLimiter', () => {
 		limiter.release(ticket, 'answered');
 		expect(limiter.snapshot.inFlight).toBe(0);
 	});
+	it('a freed place goes to the request that has waited longest (items start in input order)', async () => {
+		const limiter = new RequestLimiter(1);
+		const first = await limiter.acquire();
+		const order: number[] = [];
+		const waiters = [1, 2, 3].map((n) =>
+			limiter.acquire().then((ticket) => {
+				order.push(n);
+				return ticket;
+			}),
+		);
+		let ticket = first;
+		for (const waiter of waiters) {
+			limiter.release(ticket, 'answered');
+			ticket = await waiter;
+		}
+		expect(order).toEqual([1, 2, 3]);
+	});
+
+	it('freed places wake only the requests that may start, one a turn of the event loop (the others sleep on)', async () => {
+		const limiter = new RequestLimiter(4, 2);
+		const tickets = [await limiter.acquire(), await limiter.acquire()];
+		await new Promise((resolve) => setTimeout(resolve, 5));
+		let relistened = 0;
+		const signals = Array.from({ length: 30 }, () => {
+			const signal = new AbortController().signal;
+			const listen = signal.addEventListener.bind(signal);
+			// A waiter woken for nothing goes back to sleep, and listens on its signal again.
+			signal.addEventListener = ((...args: Parameters<typeof listen>) => {
+				relistened += 1;
+				listen(...args);
+			}) as typeof signal.addEventListener;
+			return signal;
+		});
+		const waiting = signals.map(async (signal) => await limiter.acquire(signal));
+		await new Promise((resolve) => setImmediate(resolve));
+		const asleep = relistened;
+		// Slow start lets one more go too: two places.
+		limiter.release(tickets[0], 'answered');
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(limiter.snapshot.inFlight).toBe(2);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(limiter.snapshot.inFlight).toBe(3);
+		expect(relistened - asleep).toBe(0);
+		void waiting;
+	});
+
+	it('requests that may all start go one a turn of the event loop, not all in one (paced, not a burst)', async () => {
+		const limiter = new RequestLimiter(10, 10);
+		const turns: number[] = [];
+		let turn = 0;
+		const ticking = setInterval(() => (turn += 1), 0);
+		await Promise.all(
+			Array.from({ length: 5 }, async () => {
+				await limiter.acquire();
+				turns.push(turn);
+			}),
+		);
+		clearInterval(ticking);
+		expect(new Set(turns).size).toBe(5);
+	});
+
+	it('a waiter woken for a place but stopped before it took it passes the place on (nobody waits for ever)', async () => {
+		const limiter = new RequestLimiter(1, 1);
+		const ticket = await limiter.acquire();
+		const controller = new AbortController();
+		const stopped = limiter.acquire(controller.signal);
+		const next = limiter.acquire();
+		limiter.release(ticket, 'answered');
+		// Woken, and stopped before its turn came round.
+		controller.abort(new Error('stopped'));
+		await expect(stopped).rejects.toThrow('stopped');
+		const started = await Promise.race([
+			next.then(() => 'started'),
+			new Promise((resolve) => setTimeout(() => resolve('still waiting'), 200)),
+		]);
+		expect(started).toBe('started');
+	});
 });
