@@ -131,3 +131,16 @@ it('adds the configured latency', async () => {
 	await get('/v1/asset/list?limit=1');
 	expect(Date.now() - started).toBeGreaterThanOrEqual(140);
 });
+
+it("spreads each answer's latency within the jitter asked for, around the latency (answers do not keep step)", async () => {
+	standIn.set({ latencyMs: 60, latencyJitterMs: 40 });
+	const before = standIn.requests.length;
+	await Promise.all(Array.from({ length: 24 }, async () => await get('/v1/asset/list?limit=1')));
+	const times = standIn.requests
+		.slice(before)
+		.map((request) => (request.answeredAt ?? NaN) - request.at);
+	// 20 to 100 ms, with a few ms for answering; far from all alike.
+	expect(Math.min(...times)).toBeGreaterThanOrEqual(19);
+	expect(Math.max(...times)).toBeLessThan(130);
+	expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(30);
+});

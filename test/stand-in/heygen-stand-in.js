@@ -119,6 +119,9 @@ function pickBehaviour(defaults, options) {
 /**
  * @typedef {object} AssetBehaviour
  * @property {number} latencyMs added to every API answer
+ * @property {number} latencyJitterMs each answer's added time varies by up to this much either side of
+ *   latencyMs (seeded, so a run is repeatable): no real server answers in exactly the same time, and
+ *   answers that all take the same time keep a client's requests in lockstep
  * @property {'null' | 'empty' | 'absent'} endToken how the last page says there is no more
  * @property {boolean} totalAsString `total` as a string, as HeyGen's schema says, instead of a number
  * @property {boolean} tokenLoop every page answers with the same token, forever
@@ -159,6 +162,7 @@ function pickBehaviour(defaults, options) {
  * @property {string | undefined} host
  * @property {number} status
  * @property {number} at milliseconds since the server started
+ * @property {number} [answeredAt] when the answer was sent whole (milliseconds since the server started)
  * @property {number} [abortedAt] when the client closed the connection before the answer was complete
  * @property {string | undefined} [idempotencyKey] the Idempotency-Key header
  * @property {boolean} [dropped] a dropAnswer fault: carried out, then the connection dropped
@@ -418,6 +422,7 @@ async function startStandIn(options = {}) {
 	/** The behaviour the server starts with, and goes back to at each reset. @returns {Behaviour} */
 	const initialBehaviour = () => ({
 		latencyMs: options.latencyMs ?? 0,
+		latencyJitterMs: options.latencyJitterMs ?? 0,
 		endToken: options.endToken ?? 'null',
 		totalAsString: options.totalAsString ?? false,
 		tokenLoop: options.tokenLoop ?? false,
@@ -435,6 +440,8 @@ async function startStandIn(options = {}) {
 	});
 	/** @type {Behaviour} */
 	const behaviour = initialBehaviour();
+	/** The spread of each answer's latency (latencyJitterMs), from a seed of its own. */
+	const jitterRandom = randomFrom((options.seed ?? 42) + 1);
 	/** Now on the server's clock (ms). */
 	const clockNow = () => Date.now() + behaviour.clockOffsetSeconds * 1000;
 	/** API requests being answered now, at the most since the last reset, and how many got 429 for maxInFlight. */
@@ -1295,8 +1302,11 @@ async function startStandIn(options = {}) {
 			isApiPath(path) && slowAbove
 				? slowAbove.msEach * Math.max(0, apiStats.inFlight - 1 - slowAbove.above)
 				: 0;
+		const jitter = behaviour.latencyJitterMs * (2 * jitterRandom() - 1);
 		const delay =
-			behaviour.latencyMs + load + (fault?.kind === 'slow' ? (fault.delayMs ?? 5000) : 0);
+			Math.max(0, behaviour.latencyMs + jitter) +
+			load +
+			(fault?.kind === 'slow' ? (fault.delayMs ?? 5000) : 0);
 		if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay).unref());
 		if (res.destroyed) return undefined;
 
@@ -1503,6 +1513,7 @@ async function startStandIn(options = {}) {
 		});
 		res.on('finish', () => {
 			record.status = res.statusCode;
+			record.answeredAt = Date.now() - startedAt;
 			for (const hook of afterHooks) hook(record);
 			busyAfter(record);
 			videoService.afterAnswer(record);
@@ -1732,7 +1743,7 @@ if (require.main === module) {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.help) {
 		console.log(
-			'Usage: node test/stand-in/heygen-stand-in.js [--port N] [--api-key KEY] [--assets N] [--videos N] [--folders N] [--seed N] [--latency MS] [--file-size BYTES] [--end-token null|empty|absent] [--total-as-string] [--busy-every N] [--max-in-flight K] [--lifetime-seconds N] [--retire-v1] [--without-v3-folders]',
+			'Usage: node test/stand-in/heygen-stand-in.js [--port N] [--api-key KEY] [--assets N] [--videos N] [--folders N] [--seed N] [--latency MS] [--latency-jitter MS] [--file-size BYTES] [--end-token null|empty|absent] [--total-as-string] [--busy-every N] [--max-in-flight K] [--lifetime-seconds N] [--retire-v1] [--without-v3-folders]',
 		);
 		process.exit(0);
 	}
@@ -1744,6 +1755,7 @@ if (require.main === module) {
 		folders: args.folders ? Number(args.folders) : 6,
 		seed: args.seed ? Number(args.seed) : 42,
 		latencyMs: args.latency ? Number(args.latency) : 0,
+		latencyJitterMs: args['latency-jitter'] ? Number(args['latency-jitter']) : 0,
 		fileSizeBytes: args['file-size'] ? Number(args['file-size']) : undefined,
 		endToken: /** @type {Behaviour['endToken']} */ (args['end-token'] ?? 'null'),
 		totalAsString: args['total-as-string'] === 'true',
