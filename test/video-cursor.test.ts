@@ -9,6 +9,7 @@ import {
 	afterStatuses,
 	FRONT_WINDOW_SECONDS,
 	frontMark,
+	MAX_FRONT,
 	MAX_WATCHED,
 	reachedMark,
 	readFarEnough,
@@ -171,4 +172,43 @@ it('the front read stops at a page holding a render seen before that started bef
 	).toBe(true);
 	// At activation: down to the mark.
 	expect(readFarEnough([video('old', NOW - 5, 'completed')], undefined, NOW - 10)).toBe(false);
+});
+
+it(`a burst of more than ${MAX_FRONT} renders: each emitted once, also when a poll reads down to those the front let go (the newer ones deleted)`, () => {
+	const activation = afterFront(undefined, [], { query: QUERY, nowTs: NOW });
+	// Renders started four a second after activation, all finished by the next poll.
+	const burst = Array.from({ length: MAX_FRONT + 100 }, (_, i) =>
+		video(`v${String(i).padStart(5, '0')}`, NOW + 400 - Math.floor(i / 4), 'completed'),
+	);
+	const first = afterFront(activation.state, burst, { query: QUERY, nowTs: NOW + 500 });
+	expect(first.finished).toHaveLength(burst.length);
+	expect(Object.keys(first.state.front)).toHaveLength(MAX_FRONT);
+	// Backed up, then the newest MAX_FRONT deleted: the list now starts with the renders let go.
+	const second = afterFront(first.state, burst.slice(MAX_FRONT), {
+		query: QUERY,
+		nowTs: NOW + 560,
+	});
+	expect(ids(second.finished)).toEqual([]);
+	// A render that starts after the burst is still new.
+	const later = afterFront(second.state, [video('later', NOW + 600, 'completed')], {
+		query: QUERY,
+		nowTs: NOW + 620,
+	});
+	expect(ids(later.finished)).toEqual(['later']);
+});
+
+it('the floor of a burst goes once the window has moved past it (the state stays small)', () => {
+	const activation = afterFront(undefined, [], { query: QUERY, nowTs: NOW });
+	const burst = Array.from({ length: MAX_FRONT + 10 }, (_, i) =>
+		video(`v${i}`, NOW + 100 - Math.floor(i / 10), 'completed'),
+	);
+	const first = afterFront(activation.state, burst, { query: QUERY, nowTs: NOW + 200 });
+	expect(first.state.frontFloorTs).toBeDefined();
+	const later = afterFront(
+		first.state,
+		[video('much-later', NOW + 100 + 2 * FRONT_WINDOW_SECONDS, 'completed')],
+		{ query: QUERY, nowTs: NOW + 200 + 2 * FRONT_WINDOW_SECONDS },
+	);
+	expect(later.state.frontFloorTs).toBeUndefined();
+	expect(Object.keys(later.state.front)).toEqual(['much-later']);
 });

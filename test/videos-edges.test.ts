@@ -5,6 +5,7 @@
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
+import { MAX_FRONT } from '../nodes/HeyGen/trigger/videoCursor';
 import { heyGenTrigger, runHeyGenNode, searchVideos } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';
 
@@ -166,6 +167,21 @@ describe('what the issue and docs/videos.md promise', () => {
 });
 
 describe('edges that hold', () => {
+	it(`Video Completed: a burst of more than ${MAX_FRONT} renders comes out once, also after the newest ${MAX_FRONT} are deleted`, async () => {
+		const trigger = heyGenTrigger(credentials(), { event: 'videoCompleted' }, 2);
+		expect(await trigger.poll()).toBeNull();
+		// A bulk job's renders, started within five minutes and all finished by the next poll.
+		const base = standIn.clockSeconds() + 60;
+		const burst = Array.from({ length: MAX_FRONT + 100 }, (_, i) =>
+			String(standIn.addVideo({ status: 'completed', created_at: base + Math.floor(i / 4) }).id),
+		);
+		const first = emitted(await trigger.poll());
+		expect(first.sort()).toEqual([...burst].sort());
+		// Backed up, then the newest deleted (a "back up, then delete" workflow).
+		for (const video of standIn.videos.slice(0, MAX_FRONT)) standIn.removeVideo(String(video.id));
+		expect(emitted(await trigger.poll())).toEqual([]);
+	});
+
 	it('Get Many under renders landing and a video deleted below the reader: each video once, none missing', async () => {
 		const before = standIn.videos.map((video) => String(video.id));
 		standIn.set({ busyVideos: { addEvery: 1 } });

@@ -28,6 +28,11 @@ export interface VideoCursorState {
 	newestTs: number;
 	/** Ids of the videos seen near the front (within FRONT_WINDOW_SECONDS below newestTs). */
 	front: Record<string, number>;
+	/**
+	 * Where the front held more than MAX_FRONT ids: the created_at of the newest one let go. Every
+	 * video started at or before it was seen, kept or not (absent: none let go).
+	 */
+	frontFloorTs?: number;
 	/** Renders not finished when last seen, by id: their created_at. */
 	watching: Record<string, number>;
 }
@@ -100,6 +105,28 @@ function newest(record: Record<string, number>, max: number): Record<string, num
 }
 
 /**
+ * The front's ids, the newest MAX_FRONT, and the floor below which every video counts as seen: the
+ * newest of those let go (or the last floor, while it is still in the window). Without the floor, a
+ * render let go would look new to a poll that reads down to it again — after the renders above it
+ * were deleted, as a "back up, then delete" workflow does.
+ */
+function boundedFront(
+	front: Record<string, number>,
+	previousFloor: number | undefined,
+	newestTs: number,
+): { front: Record<string, number>; frontFloorTs?: number } {
+	const kept = newest(front, MAX_FRONT);
+	const letGo = Object.entries(front)
+		.filter(([id]) => !(id in kept))
+		.map(([, ts]) => ts);
+	const floors = [...letGo, previousFloor ?? -Infinity].filter(
+		(ts) => ts >= newestTs - FRONT_WINDOW_SECONDS,
+	);
+	const floor = Math.max(...floors, -Infinity);
+	return Number.isFinite(floor) ? { front: kept, frontFloorTs: floor } : { front: kept };
+}
+
+/**
  * The state after reading the front of the list (`read`, newest first, each once), and what it
  * found: renders finished since (to emit, by event), and the watched ones left to ask about.
  */
@@ -113,8 +140,9 @@ export function afterFront<T extends CursorVideo>(
 	const watching: Record<string, number> = { ...previous?.watching };
 	const known = new Set(Object.keys(previous?.front ?? {}));
 	const finished: T[] = [];
+	const floor = previous?.frontFloorTs ?? -Infinity;
 	for (const video of read) {
-		if (video.createdAt < mark && !(video.id in watching)) continue;
+		if ((video.createdAt < mark || video.createdAt <= floor) && !(video.id in watching)) continue;
 		const isNew = previous !== undefined && !known.has(video.id) && !(video.id in watching);
 		const wasWatched = video.id in watching;
 		if (isFinished(video.status)) {
@@ -138,7 +166,7 @@ export function afterFront<T extends CursorVideo>(
 			v: 1,
 			query,
 			newestTs,
-			front: newest(front, MAX_FRONT),
+			...boundedFront(front, previous?.frontFloorTs, newestTs),
 			watching: newest(watching, MAX_WATCHED),
 		},
 		finished,
