@@ -4,6 +4,8 @@
  * picker's requests, Folder → Get's shape whatever its source, and a trigger's backlog crossing the
  * retirement where n8n keeps only the positions of polls that emit.
  */
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
 import {
 	type IDataObject,
 	type INodeExecutionData,
@@ -67,6 +69,20 @@ async function failure(parameters: INodeParameters, nodeVersion = 2, creds = cre
 		return error as NodeApiError;
 	}
 	throw new Error('the node succeeded but an error was expected');
+}
+
+/** n8n's log warnings while a test runs, and how many of them are the v1-retired notice. */
+function recordWarnings() {
+	const logger = Container.get(Logger);
+	const warnings: string[] = [];
+	const recording = Object.create(logger) as Logger;
+	Object.defineProperty(recording, 'warn', { value: (message: string) => warnings.push(message) });
+	Container.set(Logger, recording);
+	return {
+		retiredNotices: () =>
+			warnings.filter((warning) => warning.includes('HeyGen has retired its v1 API')).length,
+		stop: () => Container.set(Logger, logger),
+	};
 }
 
 const textOf = (error: NodeApiError) => `${error.message}\n${error.description ?? ''}`;
@@ -196,11 +212,65 @@ describe('where HeyGen or the account is not as usual', () => {
 		// time as the one that left the backlog: it reads only what was emitted, and emits nothing.
 		const rest: string[] = [];
 		for (let i = 0; i < 6; i++) rest.push(...ids(await poll(0)));
-		expect(new Set([...first, ...rest]).size).toBe(added.length);
+		// A list, not a set: each later asset once, none twice, none lost.
+		expect([...first, ...rest].sort()).toEqual(added.map((asset) => asset.id).sort());
+	});
+
+	it("Fetch Test Event of a version-1 trigger on retired v1 returns the newest asset and says so in n8n's log", async () => {
+		const warnings = recordWarnings();
+		try {
+			standIn.retireV1();
+			const trigger = heyGenTrigger(credentials(), {}, 1);
+			expect(ids(await trigger.poll('manual'))).toEqual([standIn.assets[0].id]);
+			expect(warnings.retiredNotices()).toBe(1);
+		} finally {
+			warnings.stop();
+		}
 	});
 });
 
 describe('edges that hold', () => {
+	it("the trigger's v1-retired notice goes to n8n's log once, not once a poll", async () => {
+		const warnings = recordWarnings();
+		try {
+			const trigger = heyGenTrigger(credentials(), {}, 1);
+			await trigger.poll();
+			standIn.retireV1();
+			for (let i = 0; i < 3; i++) {
+				standIn.addAsset();
+				await trigger.poll();
+			}
+			expect(warnings.retiredNotices()).toBe(1);
+		} finally {
+			warnings.stop();
+		}
+	});
+
+	it('a quiet poll of a version-1 trigger after the retirement is two list requests: v1 asked again, then v3', async () => {
+		standIn.retireV1();
+		const trigger = heyGenTrigger(credentials(), {}, 1);
+		await trigger.poll();
+		standIn.reset();
+		standIn.retireV1();
+		expect(await trigger.poll()).toBeNull();
+		const lists = standIn.requests.filter(
+			(request) => request.path === '/v1/asset/list' || request.path === '/v3/assets',
+		);
+		expect(lists.map((request) => `${request.path} ${request.status}`)).toEqual([
+			'/v1/asset/list 410',
+			'/v3/assets 200',
+		]);
+	});
+
+	it('Folder → Get names a folder on the second page of /v1/folders (130 folders) where /v3/folders is absent', async () => {
+		standIn.reseed({ assets: 10, folders: 130, seed: 3 });
+		standIn.serveV3Folders(false);
+		const last = standIn.folders[standIn.folders.length - 1];
+		const { items } = await run(getFolder(last.id));
+		expect(items).toEqual([expect.objectContaining({ id: last.id, name: last.name })]);
+		expect(standIn.requestsTo('/v1/folders').some((r) => r.query.token !== undefined)).toBe(true);
+	});
+
 	it('with v1 answering, the same backlog with v1 still answering drains under the same persistence', async () => {
 		const trigger = heyGenTrigger(credentials(), {}, 1);
 		const poll = keptOnlyOnEmit(trigger);

@@ -162,6 +162,9 @@ describe('saved version-1 workflows list through v3, with the same output', () =
 			1,
 		);
 		expect(items.map((item) => item.id)).toEqual(videos.slice(0, 60).map((asset) => asset.id));
+		// Paging stops at the page that holds the 60th video.
+		const last = standIn.assets.findIndex((asset) => asset.id === videos[59].id);
+		expect(standIn.requestsTo('/v3/assets')).toHaveLength(Math.floor(last / 100) + 1);
 		expect(standIn.requestsTo('/v3/assets').length).toBeGreaterThan(1);
 	});
 

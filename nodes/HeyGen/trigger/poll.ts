@@ -163,7 +163,13 @@ export async function pollNewAssets(this: IPollFunctions): Promise<INodeExecutio
 
 	if (this.getMode() === 'manual') {
 		// A test run shows the shape: the newest asset, whatever was seen before.
-		const [newest] = await listAssets.call(this, options, { limit: 1 });
+		const [newest] = await listAssets.call(
+			this,
+			options,
+			{ limit: 1 },
+			undefined,
+			(error, username) => warnOnce(this, v1RetiredNotice(error, username)),
+		);
 		return newest ? [[{ json: newest }]] : null;
 	}
 
