@@ -150,6 +150,12 @@ function grown(state: LimiterState): LimiterState {
 	};
 }
 
+/** After a calm answer: slow start's one more at once until HeyGen first pushes back, then grown's. */
+function raised(state: LimiterState): LimiterState {
+	if (state.pushedBack) return grown(state);
+	return { ...state, limit: Math.min(state.max, state.limit + 1) };
+}
+
 /**
  * After a normal answer (anything but a 429) to `ticket`'s request, at `now`: its place is free, and
  * the limit grows — unless answers have grown slow, which brings the ceiling down in proportion.
@@ -162,12 +168,7 @@ export function answered(
 	timed = true,
 ): LimiterState {
 	const inFlight = Math.max(0, state.inFlight - 1);
-	if (!timed) {
-		const freed = { ...state, inFlight };
-		return state.pushedBack
-			? grown(freed)
-			: { ...freed, limit: Math.min(state.max, state.limit + 1) };
-	}
+	if (!timed) return raised({ ...state, inFlight });
 	const times = timesAfter(state, Math.max(1, now - ticket.startedAt));
 	const next = { ...state, ...times, inFlight };
 	const slow = times.recentMs > LATENCY_TOLERANCE * times.baselineMs;
@@ -179,8 +180,7 @@ export function answered(
 		return { ...next, ceiling, limit: ceiling, pushedBack: true, epoch: state.epoch + 1 };
 	}
 	if (slow) return next;
-	if (!state.pushedBack) return { ...next, limit: Math.min(state.max, state.limit + 1) };
-	return grown(next);
+	return raised(next);
 }
 
 /**
