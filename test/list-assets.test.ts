@@ -5,6 +5,7 @@ import {
 	NodeOperationError,
 } from 'n8n-workflow';
 
+import { RETRY_POLICY } from '../nodes/HeyGen/transport/retry';
 import { runHeyGenNode } from './helpers/n8n-harness';
 import { startStandIn } from './stand-in/heygen-stand-in';
 
@@ -343,40 +344,51 @@ describe('retries', () => {
 		expect(requests[1].at - requests[0].at).toBeGreaterThanOrEqual(900);
 	});
 
-	it('5xx and an HTML 502 page in a row are retried with backoff and recovered', async () => {
-		standIn.addFault({ path: LIST, kind: 'status', status: 503, at: 3 });
-		standIn.addFault({ path: LIST, kind: 'html', status: 502, at: 4 });
-		const items = await run({ returnAll: true });
-		expect(ids(items)).toEqual(standIn.assets.map((asset) => asset.id));
-		const requests = standIn.requestsTo(LIST);
-		expect(requests.map((request) => request.status)).toEqual([200, 200, 503, 502, 200]);
-		// Backoff doubles: about 1 s, then about 2 s.
-		expect(requests[3].at - requests[2].at).toBeGreaterThanOrEqual(950);
-		expect(requests[4].at - requests[3].at).toBeGreaterThanOrEqual(1900);
-	});
-
-	it('a dropped connection is retried', async () => {
-		standIn.addFault({ path: LIST, kind: 'reset', at: 2 });
-		const items = await run({ returnAll: true });
-		expect(ids(items)).toEqual(standIn.assets.map((asset) => asset.id));
-		expect(standIn.requestsTo(LIST)).toHaveLength(4);
-	});
-
-	it('5xx beyond the retry budget fails with a NodeApiError after 1 + 3 attempts', async () => {
-		standIn.addFault({
-			path: LIST,
-			kind: 'status',
-			status: 500,
-			times: 10,
-			message: 'database unavailable',
+	describe('with the backoff at a tenth of its size (the same doubling, less waiting)', () => {
+		const { baseDelayMs } = RETRY_POLICY;
+		const base = baseDelayMs / 10;
+		beforeAll(() => {
+			RETRY_POLICY.baseDelayMs = base;
 		});
-		const error = await runError({ limit: 5 });
-		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.httpCode).toBe('500');
-		expect(error.message).toMatch(/retries used up/);
-		expect(error.description).toContain('database unavailable');
-		expect(standIn.requestsTo(LIST)).toHaveLength(4);
-	}, 20_000);
+		afterAll(() => {
+			RETRY_POLICY.baseDelayMs = baseDelayMs;
+		});
+
+		it('5xx and an HTML 502 page in a row are retried with backoff and recovered', async () => {
+			standIn.addFault({ path: LIST, kind: 'status', status: 503, at: 3 });
+			standIn.addFault({ path: LIST, kind: 'html', status: 502, at: 4 });
+			const items = await run({ returnAll: true });
+			expect(ids(items)).toEqual(standIn.assets.map((asset) => asset.id));
+			const requests = standIn.requestsTo(LIST);
+			expect(requests.map((request) => request.status)).toEqual([200, 200, 503, 502, 200]);
+			// Backoff doubles: the base, then twice the base.
+			expect(requests[3].at - requests[2].at).toBeGreaterThanOrEqual(0.95 * base);
+			expect(requests[4].at - requests[3].at).toBeGreaterThanOrEqual(1.9 * base);
+		});
+
+		it('a dropped connection is retried', async () => {
+			standIn.addFault({ path: LIST, kind: 'reset', at: 2 });
+			const items = await run({ returnAll: true });
+			expect(ids(items)).toEqual(standIn.assets.map((asset) => asset.id));
+			expect(standIn.requestsTo(LIST)).toHaveLength(4);
+		});
+
+		it('5xx beyond the retry budget fails with a NodeApiError after 1 + 3 attempts', async () => {
+			standIn.addFault({
+				path: LIST,
+				kind: 'status',
+				status: 500,
+				times: 10,
+				message: 'database unavailable',
+			});
+			const error = await runError({ limit: 5 });
+			expect(error).toBeInstanceOf(NodeApiError);
+			expect(error.httpCode).toBe('500');
+			expect(error.message).toMatch(/retries used up/);
+			expect(error.description).toContain('database unavailable');
+			expect(standIn.requestsTo(LIST)).toHaveLength(4);
+		});
+	});
 
 	it.each([
 		['stop on error', false],

@@ -98,12 +98,13 @@ describe('deliveries and endpoints at their edges', () => {
 		expect(standIn.webhookEndpoints.map((e) => e.url)).toEqual([moved]);
 	});
 
-	it('answers HeyGen within 10 s when Fetch Video is slow', async () => {
+	it('answers HeyGen before Fetch Video is done, so that a slow fetch cannot take it past 10 s', async () => {
 		const trigger = heyGenWebhookTrigger(credentials(), { options: { fetchVideo: true } });
 		await trigger.activate();
 		const [endpoint] = standIn.webhookEndpoints;
 		const video = standIn.videos[0];
-		standIn.addFault({ kind: 'slow', delayMs: 10_500, path: `/v3/videos/${video.id}` });
+		const fetchMs = 3000;
+		standIn.addFault({ kind: 'slow', delayMs: fetchMs, path: `/v3/videos/${video.id}` });
 		const delivery = standIn.signedDelivery(
 			endpoint.secret,
 			event('evt_slow', undefined, video.id),
@@ -111,7 +112,7 @@ describe('deliveries and endpoints at their edges', () => {
 		const started = Date.now();
 		const call = await trigger.deliver(delivery.body, delivery.headers);
 		expect(call.status).toBe(200);
-		expect((call.answeredAt ?? Infinity) - started).toBeLessThan(10_000);
+		expect((call.answeredAt ?? Infinity) - started).toBeLessThan(fetchMs / 2);
 		// The run still gets the video, later.
 		expect(call.result.workflowData?.[0][0].json.video).toMatchObject({ id: video.id });
 	}, 30_000);
