@@ -335,4 +335,25 @@ describe('RequestLimiter', () => {
 		]);
 		expect(started).toBe('started');
 	});
+
+	it('a waiter woken during a Retry-After pause and stopped while it waits passes the place on', async () => {
+		const limiter = new RequestLimiter(2, 2);
+		const first = await limiter.acquire();
+		const second = await limiter.acquire();
+		const controller = new AbortController();
+		const stopped = limiter.acquire(controller.signal);
+		const next = limiter.acquire();
+		// Refused with a Retry-After of 100 ms: every new request waits; one place is free.
+		limiter.release(second, { rateLimited: { waitMs: 100 } });
+		limiter.release(first, 'answered');
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		// The waiter woken for that place is sleeping the pause out when it is stopped.
+		controller.abort(new Error('stopped'));
+		await expect(stopped).rejects.toThrow('stopped');
+		const started = await Promise.race([
+			next.then(() => 'started'),
+			new Promise((resolve) => setTimeout(() => resolve('still waiting'), 1000)),
+		]);
+		expect(started).toBe('started');
+	});
 });

@@ -230,8 +230,9 @@ export function refusedForConcurrency(ticket: LimiterTicket): boolean {
 /**
  * The limiter of one node run: every request of the run takes a place from it before it is sent.
  *
- * Starts are paced, as BBR paces its sends: one request starts in a turn of the event loop, the next
- * in the turn after. Without it, a round of answers that came back together is handled in one turn,
+ * A freed place wakes the request that has waited longest (one that asks in the same moment may
+ * still take it first). Starts are paced, as BBR paces its sends: one request starts in a turn of
+ * the event loop, the next in the turn after. Without it, a round of answers that came back together is handled in one turn,
  * every request of the next round starts in it, and their connections complete together in the next
  * one: the round goes out as a burst, comes back as a burst, and each answer waits for n8n's work on
  * all the others (25 ms of every 75 against a server that always takes 50 ms, measured in
@@ -266,10 +267,10 @@ export class RequestLimiter {
 	 * with; rejects when `signal` aborts.
 	 */
 	async acquire(signal?: AbortSignal): Promise<LimiterTicket> {
-		let wasWoken = false;
+		// Woken for a place, and not yet started: stopped now, it passes that place on.
+		let holdsWake = false;
 		for (;;) {
-			// Stopped after it was woken: the place it was woken for goes to the next in line.
-			if (signal?.aborted && wasWoken) this.wakeWaiting();
+			if (signal?.aborted && holdsWake) this.wakeWaiting();
 			signal?.throwIfAborted();
 			const now = Date.now();
 			if (mayStart(this.state, now) && !this.turnTaken) {
@@ -278,12 +279,14 @@ export class RequestLimiter {
 				return { epoch: this.state.epoch, inFlight: this.state.inFlight, startedAt: now };
 			}
 			if (now < this.state.pausedUntil) {
-				wasWoken = false;
-				await pause(this.state.pausedUntil - now, signal);
+				// Stopped during the wait: the top of the loop passes the place on, and throws.
+				await pause(this.state.pausedUntil - now, signal).catch(() => undefined);
 			} else {
-				// Woken but beaten to the turn: it keeps its place at the head of the line.
-				await this.nextPlace(signal, wasWoken);
-				wasWoken = true;
+				// Woken but beaten to the turn, or to the place: it goes back to the head of the line.
+				const first = holdsWake;
+				holdsWake = false;
+				await this.nextPlace(signal, first);
+				holdsWake = true;
 			}
 		}
 	}
