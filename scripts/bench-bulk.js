@@ -300,6 +300,20 @@ async function issueRows(n8n, standIn, o) {
 	const row = (/** @type {Omit<Parameters<typeof runJob>[2], 'items'>} */ spec) =>
 		runJob(n8n, standIn, { items: m, ...spec });
 	const limited = String(o.issueLimit);
+	const limitedGet = {
+		job: 'Get',
+		variant: 'HeyGen node',
+		id: 'bulkGetHeyGen001',
+		account: limited,
+		floorMs: floor(o.issueLimit),
+	};
+	// What n8n itself allows at L in flight: the node held there, on an account that refuses nothing.
+	const heldGet = {
+		...limitedGet,
+		variant: `HeyGen node, held at ${o.issueLimit}`,
+		id: 'bulkGetHeyGenHld',
+		account: 'unlimited',
+	};
 	return [
 		await row({
 			job: 'Delete',
@@ -315,45 +329,12 @@ async function issueRows(n8n, standIn, o) {
 			account: 'unlimited',
 			floorMs: o.latencyMs,
 		}),
-		await row({
-			job: 'Get',
-			variant: 'HeyGen node',
-			id: 'bulkGetHeyGen001',
-			account: limited,
-			floorMs: floor(o.issueLimit),
-		}),
-		await row({
-			job: 'Get',
-			variant: 'HTTP Request node',
-			id: 'bulkGetHttp00001',
-			account: limited,
-			floorMs: floor(o.issueLimit),
-		}),
-		// What n8n itself allows at L in flight: the node held there, on an account that refuses nothing.
-		await row({
-			job: 'Get',
-			variant: `HeyGen node, held at ${o.issueLimit}`,
-			id: 'bulkGetHeyGenHld',
-			account: 'unlimited',
-			floorMs: floor(o.issueLimit),
-		}),
+		await row(limitedGet),
+		await row({ ...limitedGet, variant: 'HTTP Request node', id: 'bulkGetHttp00001' }),
+		await row(heldGet),
 		// The same two with answers spread ± JITTER_MS around the latency, as a real server's are.
-		await row({
-			job: 'Get',
-			variant: 'HeyGen node',
-			id: 'bulkGetHeyGen001',
-			account: limited,
-			floorMs: floor(o.issueLimit),
-			jitterMs: JITTER_MS,
-		}),
-		await row({
-			job: 'Get',
-			variant: `HeyGen node, held at ${o.issueLimit}`,
-			id: 'bulkGetHeyGenHld',
-			account: 'unlimited',
-			floorMs: floor(o.issueLimit),
-			jitterMs: JITTER_MS,
-		}),
+		await row({ ...limitedGet, jitterMs: JITTER_MS }),
+		await row({ ...heldGet, jitterMs: JITTER_MS }),
 	];
 }
 
