@@ -84,21 +84,32 @@ function triggerToSinkWorkflow(options) {
 		},
 		credentials: { heyGenApi: options.credential },
 	};
-	const deliver = {
+	return chainWorkflow(
+		options.id,
+		[trigger, sinkNode(options.sinkUrl, options.body)],
+		options.name,
+	);
+}
+
+/**
+ * HTTP Request "Deliver" that POSTs each item to the stand-in's sink.
+ * @param {string} sinkUrl @param {string} [body] the expression for what is delivered (the whole item unless said)
+ */
+function sinkNode(sinkUrl, body = '={{ JSON.stringify($json) }}') {
+	return {
 		id: 'sink',
 		name: 'Deliver',
 		type: 'n8n-nodes-base.httpRequest',
 		typeVersion: 4.2,
 		parameters: {
 			method: 'POST',
-			url: options.sinkUrl,
+			url: sinkUrl,
 			sendBody: true,
 			specifyBody: 'json',
-			jsonBody: options.body ?? '={{ JSON.stringify($json) }}',
+			jsonBody: body,
 			options: {},
 		},
 	};
-	return chainWorkflow(options.id, [trigger, deliver], options.name);
 }
 
 /**
@@ -167,6 +178,7 @@ module.exports = {
 	webhookNode,
 	heyGenNode,
 	readFilesNode,
+	sinkNode,
 	triggerToSinkWorkflow,
 	uploadFromDiskWorkflow,
 	webhookWorkflow,

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 import { n8nCommand, setupOwner, startServer } from '../../scripts/lib/n8n';
 import { exampleWorkflows } from '../../scripts/lib/demo-setup';
-import { chainWorkflow } from '../../scripts/lib/workflows';
+import { chainWorkflow, sinkNode } from '../../scripts/lib/workflows';
 import { waitFor } from '../helpers/wait';
 import {
 	type HeyGenN8n,
@@ -56,21 +56,7 @@ function webhookWorkflow(sinkUrl: string) {
 		parameters: { events: EVENTS, options: {} },
 		credentials: { heyGenApi: CREDENTIAL },
 	};
-	const deliver = {
-		id: 'sink',
-		name: 'Deliver',
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.2,
-		parameters: {
-			method: 'POST',
-			url: sinkUrl,
-			sendBody: true,
-			specifyBody: 'json',
-			jsonBody: '={{ JSON.stringify($json) }}',
-			options: {},
-		},
-	};
-	return chainWorkflow(WORKFLOW_ID, [trigger, deliver], 'HeyGen webhook e2e');
+	return chainWorkflow(WORKFLOW_ID, [trigger, sinkNode(sinkUrl)], 'HeyGen webhook e2e');
 }
 
 /**
