@@ -8,8 +8,8 @@ module.exports = {
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 	testTimeout: 30_000,
 	setupFilesAfterEnv: ['<rootDir>/test/helpers/collect-after-file.ts'],
-	// More workers than a 2-core machine's cores: the suite is mostly waiting (loopback latency,
-	// backoffs, Retry-After seconds, idle timeouts), so four files wait at once, not two (measured on
-	// 2 cores: about 60 s with 4, 95 s with 2).
-	maxWorkers: 4,
+	// Both cores of a 2-core machine (about 95 s). `npm run test:unit` runs four workers (about 60 s:
+	// the suite mostly waits on timers), but four compiling a cold cache at once on 2 cores once held a
+	// slow transfer's progress past its 1.5 s idle watch: `npm test` and CI keep two.
+	maxWorkers: 2,
 };
