@@ -14,11 +14,9 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { ensureRuntime, runtimeNames } = require('./n8n-runtime');
+const { startHeyGenN8n } = require('./lib/heygen-n8n');
 const {
-	createN8n,
 	executeWorkflow,
-	importCredentials,
-	importWorkflows,
 	n8nCommand,
 	nodeItems,
 	runError,
@@ -30,7 +28,6 @@ const {
 	triggerToSinkWorkflow,
 	uploadFromDiskWorkflow,
 } = require('./lib/workflows');
-const { startStandIn } = require('../test/stand-in/heygen-stand-in');
 
 const CREDENTIAL = { id: 'heygenCompatCred', name: 'HeyGen' };
 const WRONG = { id: 'heygenCompatBad1', name: 'HeyGen wrong key' };
@@ -45,6 +42,8 @@ const LARGE_UPLOAD_BYTES = 33_000_000;
 
 /** @param {string} message */
 const say = (message) => process.stderr.write(`[compat] ${message}\n`);
+
+/** @typedef {import('./lib/heygen-n8n').StandIn} StandIn */
 
 /** n8n 1.x and 2.0 answer their health check before their REST API is there. @param {string} url */
 async function waitForRest(url) {
@@ -109,17 +108,89 @@ async function activateThroughApi(url, cookie, workflow) {
  */
 async function checkRuntime(name) {
 	const runtime = await ensureRuntime(name);
-	const standIn = await startStandIn({ ...SEED, fileSizeBytes: 5000 });
 	const files = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-compat-files-'));
 	fs.writeFileSync(
 		path.join(files, 'logo.png'),
 		Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), crypto.randomBytes(20_000)]),
 	);
 	fs.writeFileSync(path.join(files, 'long-take.mp4'), Buffer.alloc(LARGE_UPLOAD_BYTES, 5));
-	const n8n = await createN8n({
-		runtime,
-		env: { N8N_RESTRICT_FILE_ACCESS_TO: files, N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' },
+	try {
+		const set = await startHeyGenN8n({
+			runtime,
+			account: { ...SEED, fileSizeBytes: 5000 },
+			credentials: [CREDENTIAL, { ...WRONG, apiKey: 'not-the-key' }],
+			n8n: {
+				env: { N8N_RESTRICT_FILE_ACCESS_TO: files, N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' },
+			},
+			workflows: (standIn) => compatWorkflows(standIn, files),
+		});
+		try {
+			return await runChecks(name, runtime, set);
+		} finally {
+			await set.close();
+		}
+	} finally {
+		fs.rmSync(files, { recursive: true, force: true });
+	}
+}
+
+/** The trigger workflow the matrix activates: a new asset to the stand-in's sink. @param {StandIn} standIn */
+const compatTrigger = (standIn) =>
+	triggerToSinkWorkflow({
+		id: 'compatTrigActive',
+		name: 'compat trigger',
+		sinkUrl: `${standIn.url}/__sink`,
+		credential: CREDENTIAL,
+		typeVersion: 2,
 	});
+
+/** The matrix's workflows, on the seeded account. @param {StandIn} standIn @param {string} files */
+function compatWorkflows(standIn, files) {
+	const folder = standIn.folders[1].id;
+	const target = standIn.assets[5];
+	const victim = standIn.assets[6];
+	return [
+		heyGenWorkflow('compatV1All00001', { returnAll: true }, CREDENTIAL, 1),
+		heyGenWorkflow(
+			'compatV1Filter01',
+			{
+				returnAll: true,
+				filters: { fileType: 'video', folderId: { __rl: true, mode: 'id', value: folder } },
+			},
+			CREDENTIAL,
+			1,
+		),
+		heyGenWorkflow('compatV2All00001', { returnAll: true }, CREDENTIAL, 2),
+		heyGenWorkflow(
+			'compatGet0000001',
+			{ operation: 'get', assetId: { __rl: true, mode: 'id', value: target.id }, download: true },
+			CREDENTIAL,
+			2,
+		),
+		heyGenWorkflow(
+			'compatDelete0001',
+			{ operation: 'delete', assetId: { __rl: true, mode: 'id', value: victim.id } },
+			CREDENTIAL,
+			2,
+		),
+		heyGenWorkflow('compatDownload01', { limit: 6, download: true }, CREDENTIAL, 2),
+		heyGenWorkflow(
+			'compatFolders001',
+			{ resource: 'folder', operation: 'getAll', returnAll: true },
+			CREDENTIAL,
+			2,
+		),
+		uploadFromDiskWorkflow('compatUpload0001', `${files}/*.{png,mp4}`, CREDENTIAL),
+		compatTrigger(standIn),
+	];
+}
+
+/**
+ * The checks in one runtime, on its stand-in and n8n.
+ * @param {string} name @param {{ n8nVersion: string, nodeVersion: string }} runtime
+ * @param {import('./lib/heygen-n8n').HeyGenN8n} set
+ */
+async function runChecks(name, runtime, { standIn, n8n }) {
 	/** @type {Array<{ check: string, ok: boolean, detail?: string }>} */
 	const checks = [];
 	/** @param {string} check @param {() => Promise<string | undefined | void>} fn */
@@ -163,53 +234,9 @@ async function checkRuntime(name) {
 	let server = /** @type {any} */ (undefined);
 	try {
 		const folder = standIn.folders[1].id;
-		const trigger = triggerToSinkWorkflow({
-			id: 'compatTrigActive',
-			name: 'compat trigger',
-			sinkUrl: `${standIn.url}/__sink`,
-			credential: CREDENTIAL,
-			typeVersion: 2,
-		});
+		const trigger = compatTrigger(standIn);
 		const target = standIn.assets[5];
 		const victim = standIn.assets[6];
-		await importCredentials(n8n, [
-			{ ...CREDENTIAL, type: 'heyGenApi', data: { apiKey: standIn.apiKey, baseUrl: standIn.url } },
-			{ ...WRONG, type: 'heyGenApi', data: { apiKey: 'not-the-key', baseUrl: standIn.url } },
-		]);
-		await importWorkflows(n8n, [
-			heyGenWorkflow('compatV1All00001', { returnAll: true }, CREDENTIAL, 1),
-			heyGenWorkflow(
-				'compatV1Filter01',
-				{
-					returnAll: true,
-					filters: { fileType: 'video', folderId: { __rl: true, mode: 'id', value: folder } },
-				},
-				CREDENTIAL,
-				1,
-			),
-			heyGenWorkflow('compatV2All00001', { returnAll: true }, CREDENTIAL, 2),
-			heyGenWorkflow(
-				'compatGet0000001',
-				{ operation: 'get', assetId: { __rl: true, mode: 'id', value: target.id }, download: true },
-				CREDENTIAL,
-				2,
-			),
-			heyGenWorkflow(
-				'compatDelete0001',
-				{ operation: 'delete', assetId: { __rl: true, mode: 'id', value: victim.id } },
-				CREDENTIAL,
-				2,
-			),
-			heyGenWorkflow('compatDownload01', { limit: 6, download: true }, CREDENTIAL, 2),
-			heyGenWorkflow(
-				'compatFolders001',
-				{ resource: 'folder', operation: 'getAll', returnAll: true },
-				CREDENTIAL,
-				2,
-			),
-			uploadFromDiskWorkflow('compatUpload0001', `${files}/*.{png,mp4}`, CREDENTIAL),
-			trigger,
-		]);
 		await check('Get Many, node version 1: Return All over pages on v1 (its default)', async () => {
 			standIn.reset();
 			const run1 = await run('compatV1All00001');
@@ -332,9 +359,6 @@ async function checkRuntime(name) {
 		});
 	} finally {
 		await server?.stop();
-		await standIn.close();
-		fs.rmSync(n8n.userFolder, { recursive: true, force: true });
-		fs.rmSync(files, { recursive: true, force: true });
 	}
 	return { runtime: name, n8n: runtime.n8nVersion, node: runtime.nodeVersion, checks };
 }

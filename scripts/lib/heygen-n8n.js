@@ -33,10 +33,11 @@ function heyGenCredential(standIn, ref) {
 }
 
 /**
- * A stand-in with `account`, an n8n with `n8n`'s options, the HeyGen `credentials` (and any
+ * A stand-in with `account`, an n8n (the default runtime unless `runtime` says) with `n8n`'s options, the HeyGen `credentials` (and any
  * `otherCredentials`) imported, then the workflows `workflows` builds (they may need the stand-in).
  * @param {{
  *   account: StandInOptions,
+ *   runtime?: Awaited<ReturnType<typeof ensureRuntime>>,
  *   credentials: CredentialRef[],
  *   otherCredentials?: (standIn: StandIn) => Array<{ id: string, name: string, type: string, data: Record<string, unknown> }>,
  *   n8n?: N8nOptions,
@@ -53,7 +54,7 @@ async function startHeyGenN8n(options) {
 		if (n8n) fs.rmSync(n8n.userFolder, { recursive: true, force: true });
 	};
 	try {
-		n8n = await createN8n({ ...options.n8n, runtime: await ensureRuntime() });
+		n8n = await createN8n({ ...options.n8n, runtime: options.runtime ?? (await ensureRuntime()) });
 		await importCredentials(n8n, [
 			...options.credentials.map((ref) => heyGenCredential(standIn, ref)),
 			...(options.otherCredentials?.(standIn) ?? []),
