@@ -225,6 +225,14 @@ describe('whole jobs against a simulated account (400 items, 50 ms a request)', 
 	});
 });
 
+/** 'started' when `acquiring` resolves within `ms`, else 'still waiting'. */
+async function startedWithin(acquiring: Promise<unknown>, ms: number) {
+	return await Promise.race([
+		acquiring.then(() => 'started'),
+		new Promise((resolve) => setTimeout(() => resolve('still waiting'), ms)),
+	]);
+}
+
 describe('RequestLimiter', () => {
 	it('a request waits for a place and starts when one is freed', async () => {
 		const limiter = new RequestLimiter(1);
@@ -329,11 +337,7 @@ describe('RequestLimiter', () => {
 		// Woken, and stopped before its turn came round.
 		controller.abort(new Error('stopped'));
 		await expect(stopped).rejects.toThrow('stopped');
-		const started = await Promise.race([
-			next.then(() => 'started'),
-			new Promise((resolve) => setTimeout(() => resolve('still waiting'), 200)),
-		]);
-		expect(started).toBe('started');
+		expect(await startedWithin(next, 200)).toBe('started');
 	});
 
 	it('a waiter woken during a Retry-After pause and stopped while it waits passes the place on', async () => {
@@ -350,10 +354,6 @@ describe('RequestLimiter', () => {
 		// The waiter woken for that place is sleeping the pause out when it is stopped.
 		controller.abort(new Error('stopped'));
 		await expect(stopped).rejects.toThrow('stopped');
-		const started = await Promise.race([
-			next.then(() => 'started'),
-			new Promise((resolve) => setTimeout(() => resolve('still waiting'), 1000)),
-		]);
-		expect(started).toBe('started');
+		expect(await startedWithin(next, 1000)).toBe('started');
 	});
 });

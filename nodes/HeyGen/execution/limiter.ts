@@ -232,9 +232,9 @@ export function refusedForConcurrency(ticket: LimiterTicket): boolean {
  *
  * A freed place wakes the request that has waited longest (one that asks in the same moment may
  * still take it first). Starts are paced, as BBR paces its sends: one request starts in a turn of
- * the event loop, the next in the turn after. Without it, a round of answers that came back together is handled in one turn,
- * every request of the next round starts in it, and their connections complete together in the next
- * one: the round goes out as a burst, comes back as a burst, and each answer waits for n8n's work on
+ * the event loop, the next in the turn after. Without it, a round of answers that came back
+ * together is handled in one turn, every request of the next round starts in it, and their
+ * connections complete together in the next one: the round goes out as a burst, comes back as a burst, and each answer waits for n8n's work on
  * all the others (25 ms of every 75 against a server that always takes 50 ms, measured in
  * `npm run bench:bulk`). Paced, each request goes out as soon as its connection is up. A turn costs
  * nothing when nothing else is to be done.
