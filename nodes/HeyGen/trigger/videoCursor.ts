@@ -119,11 +119,10 @@ function boundedFront(
 	const letGo = Object.entries(front)
 		.filter(([id]) => !(id in kept))
 		.map(([, ts]) => ts);
-	const floors = [...letGo, previousFloor ?? -Infinity].filter(
-		(ts) => ts >= newestTs - FRONT_WINDOW_SECONDS,
-	);
-	const floor = Math.max(...floors, -Infinity);
-	return Number.isFinite(floor) ? { front: kept, frontFloorTs: floor } : { front: kept };
+	if (previousFloor !== undefined) letGo.push(previousFloor);
+	const inWindow = letGo.filter((ts) => ts >= newestTs - FRONT_WINDOW_SECONDS);
+	if (inWindow.length === 0) return { front: kept };
+	return { front: kept, frontFloorTs: Math.max(...inWindow) };
 }
 
 /**
